@@ -1,0 +1,133 @@
+"""The `xiaoneng` command: serve, worker, demo, backup, restore, extract-plan, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str, **options) -> None:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def cmd_manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["xiaoneng manage", *argv])
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    _manage("migrate", "--no-input", verbosity=0)
+    _manage("demo")
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace) -> int:
+    _manage("run_huey")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Migrate, then run the web server (gunicorn) and the worker together until one stops."""
+    _manage("migrate", "--no-input", verbosity=0)
+    python = sys.executable
+    web = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+        [python, "-m", "gunicorn", "xiaoneng.wsgi", "--bind", f"{args.host}:{args.port}",
+         "--workers", str(args.workers), "--access-logfile", "-", "--graceful-timeout", "10"],
+    )
+    worker = subprocess.Popen([python, "-m", "xiaoneng.cli", "worker"])  # noqa: S603
+    print(f"xiaoneng is running at http://{args.host}:{args.port}/  (Ctrl-C stops it)", flush=True)
+    if args.print_logins:
+        from xiaoneng.org.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+        print(f"demo logins, password {DEMO_PASSWORD}: " + ", ".join(p[0] for p in DEMO_PEOPLE), flush=True)
+
+    def stop(*_signal_args) -> None:
+        for proc in (web, worker):
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while web.poll() is None and worker.poll() is None:
+            time.sleep(0.5)
+    finally:
+        stop()
+        for proc in (web, worker):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return web.returncode or 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django_setup()
+    from xiaoneng.core.backup import backup_create
+
+    manifest = backup_create(args.file)
+    print(f"backup written to {args.file}: {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django_setup()
+    from xiaoneng.core.backup import backup_restore
+
+    manifest = backup_restore(args.file, force=args.force)
+    print(f"restored {args.file}: {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Subcommands that take their own arguments verbatim.
+    if argv and argv[0] == "manage":
+        return cmd_manage(argv[1:])
+    if argv and argv[0] == "extract-plan":
+        from xiaoneng.planimport.cli import main as extract_main
+
+        return extract_main(argv[1:])
+
+    parser = argparse.ArgumentParser(prog="xiaoneng", description="效能 campaign platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, then run the web server and the worker")
+    serve.add_argument("--host", default=os.environ.get("XIAONENG_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("XIAONENG_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("XIAONENG_WEB_WORKERS", "2")))
+    serve.add_argument("--print-logins", action="store_true", help=argparse.SUPPRESS)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="run the background worker").set_defaults(func=cmd_worker)
+    sub.add_parser("demo", help="load the demo data (idempotent)").set_defaults(func=cmd_demo)
+    backup = sub.add_parser("backup", help="write a consistent snapshot of the database and files")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a snapshot into an empty database")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="replace existing data")
+    restore.set_defaults(func=cmd_restore)
+    sub.add_parser("manage", help="Django's own commands, e.g. `xiaoneng manage check --deploy`")
+    sub.add_parser("extract-plan", help="extract a work plan into JSON: FILE... --out DIR | --json")
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Home page, health check and error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """The user's unit and what needs their attention."""
+    return render(request, "core/home.html", {"attention": selectors.attention_items_for_user(user=request.user)})
+
+
+@require_GET
+def healthz(request):
+    """Database reachable and worker heartbeat recent: 200, else 503 with the reason."""
+    from xiaoneng.core.jobs.selectors import worker_health
+
+    status = {"database": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        logger.exception("healthz: database check failed")
+        status["database"] = "error"
+    status["worker"] = worker_health() if status["database"] == "ok" else "unknown"
+    healthy = status["database"] == "ok" and status["worker"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "core/error.html", {"title": _("Request refused"), "message": _(
+        "Your form has expired or was sent from another site. Go back, reload the page and try again.")},
+        status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "core/error.html", {"title": _("Bad request"), "message": _(
+        "The request could not be understood.")}, status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "core/error.html", {"title": _("Access denied"), "message": _(
+        "You do not have permission to see this page. It may belong to another unit.")}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "core/error.html", {"title": _("Page not found"), "message": _(
+        "The page does not exist or you may not see it.")}, status=404)
+
+
+def error_500(request):
+    # No trace, no SQL: only the request id, which the log line of the trace carries too.
+    return render(request, "core/error.html", {"title": _("Server error"), "message": _(
+        "Something went wrong on our side. Quote this reference when you report it:"),
+        "request_id": getattr(request, "request_id", "")}, status=500)
