@@ -58,7 +58,8 @@ def can_write(user: Any, obj: models.Model) -> bool:
 def get_for_user(
     queryset_or_model: models.QuerySet[M] | type[M], *, user: Any, pk: Any, write: bool = False
 ) -> M:
-    """Fetch one row the user may see (404 otherwise); with ``write``, also may change (403)."""
+    """Fetch one row the user may see: 403 for a row outside their scope, 404 for none; with
+    ``write``, 403 unless they may also change it."""
     queryset = (
         queryset_or_model._default_manager.all()
         if isinstance(queryset_or_model, type)
@@ -66,7 +67,13 @@ def get_for_user(
     )
     try:
         obj = scope_queryset(queryset, user).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except queryset.model.DoesNotExist as exc:
+        # Another unit's row is a clear "access denied" (the user followed a link they may
+        # not open); a row that does not exist at all is "not found".
+        if queryset.filter(pk=pk).exists():
+            raise PermissionDenied from exc
         raise Http404 from exc
     if write and not can_write(user, obj):
         raise PermissionDenied
