@@ -17,9 +17,7 @@ from pathlib import Path
 # Pinyin syllables after a character, with at least one tone mark (plain letters in
 # brackets are usually abbreviations or English, which must be kept).
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（]([a-zü" + _TONED + r"]{1,7})[)）]"
-)
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（]([a-zü" + _TONED + r"]{1,7})[)）]")
 _TONED_SET = frozenset(_TONED)
 
 # A GBK round trip that gained one lead byte turns "（一）" into "。ㄒ唬" at a line start.
@@ -99,7 +97,7 @@ def _repair_numbering_at(text: str, start: int) -> tuple[int, str] | None:
     """Undo a one-byte GBK shift starting at `start` if it yields "（N）"; else None."""
     raw = bytearray()
     end = start
-    for ch in text[start:start + 40]:
+    for ch in text[start : start + 40]:
         if ch == "\n":
             break
         try:
@@ -128,19 +126,21 @@ def _repair_numbering_at(text: str, start: int) -> tuple[int, str] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _traditional_pattern() -> re.Pattern[str] | None:
+def _traditional_chars() -> frozenset[str]:
     """Characters that OpenCC would change, read from its own table (built once)."""
     try:
-        import opencc  # noqa: PLC0415  (optional until the first traditional text)
+        import opencc  # noqa: PLC0415  (loaded on the first traditional text only)
     except ImportError:
-        return None
+        return frozenset()
     table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     chars = set()
     for line in table.read_text(encoding="utf-8").splitlines():
         key, _, values = line.partition("\t")
         if len(key) == 1 and values.split(" ")[0] != key:
             chars.add(key)
-    return re.compile("[" + "".join(sorted(chars)).replace("\\", "\\\\").replace("]", "\\]") + "]")
+    # Characters that are also ordinary simplified characters do not mark a line as
+    # traditional (著名, 乾隆, 瞭望); OpenCC still converts them in context.
+    return frozenset(chars - set("著乾藉瞭於徵夥彆祇甚麼隻鍾鬆係繫週"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,13 +152,14 @@ def _converter():
 
 def _simplify_edits(text: str) -> list[tuple[int, int, str]]:
     """Convert only the lines that hold traditional characters: OpenCC is slow."""
-    pattern = _traditional_pattern()
-    if pattern is None:
+    traditional = _traditional_chars()
+    present = traditional.intersection(text)
+    if not present:
         return []
     edits = []
     position = 0
     for line in text.split("\n"):
-        if len(pattern.findall(line)) >= 2:
+        if not present.isdisjoint(line):
             converted = _converter().convert(line)
             if converted != line:
                 if len(converted) == len(line):
@@ -221,11 +222,7 @@ def repair(original: str) -> RepairedText:
     text, body = _apply(text, offsets[:-1], edits)
     offsets = body + [len(original)]
 
-    edits = [
-        (m.start(), m.end(), "")
-        for m in _PINYIN.finditer(text)
-        if _TONED_SET.intersection(m.group(1))
-    ]
+    edits = [(m.start(), m.end(), "") for m in _PINYIN.finditer(text) if _TONED_SET.intersection(m.group(1))]
     if edits:
         notes.append(f"pinyin annotations removed: {len(edits)}")
     text, body = _apply(text, offsets[:-1], edits)
