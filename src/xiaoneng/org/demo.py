@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .models import RankingGroup, Role, RoleAssignment, Unit, UnitKind, User
 
-DEMO_PASSWORD = "Xiaoneng#2026"
+DEMO_PASSWORD = "Xiaoneng#2026"  # noqa: S105 - the published demo password
 
 BUREAU = "示范市卫生健康委员会"
 OFFICE = "示范市卫生健康委员会效能办"

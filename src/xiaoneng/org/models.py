@@ -22,6 +22,8 @@ class Role(models.TextChoices):
 # 三员分立: the three administrator roles are held by three different accounts, and an
 # administrator holds no business role (it must not see business data it does not need).
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles the office grants to the bureau's staff; the administrators grant ADMIN_ROLES.
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 # Roles that see every unit's business data.
 BUREAU_WIDE_ROLES = frozenset({Role.OFFICE, Role.BUREAU_LEADER})
 # Roles bound to one unit.

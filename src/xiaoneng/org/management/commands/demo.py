@@ -10,5 +10,5 @@ class Command(BaseCommand):
         result = demo_load()
         self.stdout.write(f"demo data ready: {result['units']} units, {result['people_created']} people created")
         self.stdout.write(f"demo logins (password {DEMO_PASSWORD}):")
-        for username, full_name, unit, roles, _title in DEMO_PEOPLE:
+        for username, full_name, _unit, roles, _title in DEMO_PEOPLE:
             self.stdout.write(f"  {username:18} {full_name} · {', '.join(str(r.label) for r in roles)}")

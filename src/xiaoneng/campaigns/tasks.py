@@ -1,0 +1,15 @@
+"""Periodic work of the campaigns app."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .reminders import reminders_send
+
+
+# Every 15 minutes: send the reminders that are due (it does nothing outside working hours
+# or on days off, and never sends the same reminder twice).
+@db_periodic_task(crontab(minute="*/15"))
+def reminders_task() -> None:
+    reminders_send()
