@@ -49,7 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     python = sys.executable
     web = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
         [python, "-m", "gunicorn", "xiaoneng.wsgi", "--bind", f"{args.host}:{args.port}",
-         "--workers", str(args.workers), "--access-logfile", "-", "--graceful-timeout", "10"],
+         "--workers", str(args.workers), "--access-logfile", "-", "--graceful-timeout", "10",
+         # gunicorn's control socket sits in the home dir: two installations would share it.
+         "--no-control-socket"],
     )
     worker = subprocess.Popen([python, "-m", "xiaoneng.cli", "worker"])  # noqa: S603
     print(f"xiaoneng is running at http://{args.host}:{args.port}/  (Ctrl-C stops it)", flush=True)
@@ -58,7 +60,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         print(f"demo logins, password {DEMO_PASSWORD}: " + ", ".join(p[0] for p in DEMO_PEOPLE), flush=True)
 
-    def stop(*_signal_args) -> None:
+    requested = []
+
+    def stop(*signal_args) -> None:
+        if signal_args:
+            requested.append(signal_args[0])
         for proc in (web, worker):
             if proc.poll() is None:
                 proc.terminate()
@@ -72,27 +78,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stop()
         for proc in (web, worker):
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    return web.returncode or 0
+                proc.wait()
+    if requested:
+        return 0  # stopped on request
+    # One of the two died on its own: fail, so a supervisor (systemd) restarts the pair.
+    print(f"stopped: web exited {web.returncode}, worker exited {worker.returncode}", file=sys.stderr, flush=True)
+    return 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a consistent snapshot of the database and uploaded files to one archive."""
     _django_setup()
-    from xiaoneng.core.backup import backup_create
+    from xiaoneng.core.backup import BackupError, backup_create
 
-    manifest = backup_create(args.file)
-    print(f"backup written to {args.file}: {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files")
+    try:
+        manifest = backup_create(args.file)
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup written to {args.file}: {manifest['db_vendor']} database, {len(manifest['tables'])} tables, "
+          f"{sum(manifest['tables'].values())} rows, {len(manifest['files'])} files "
+          f"(snapshot taken {manifest['created_at']})")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive into an empty installation and verify it against its manifest."""
     _django_setup()
-    from xiaoneng.core.backup import backup_restore
+    from xiaoneng.core.backup import BackupError, backup_restore
 
-    manifest = backup_restore(args.file, force=args.force)
-    print(f"restored {args.file}: {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files")
+    try:
+        manifest = backup_restore(args.file, force=args.force)
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    restored = manifest["restored"]
+    print(f"restored {args.file} (taken {manifest['created_at']}, version {manifest['app_version']}): "
+          f"{restored['tables']} tables, {restored['rows']} rows and {restored['files']} files, "
+          f"all matching the manifest" + ("; the secret key too" if restored["secret_key"] else ""))
+    print("next: `xiaoneng manage migrate` if this version is newer than the backup's (serve does it)")
     return 0
 
 

@@ -76,7 +76,10 @@ INSTALLED_APPS = [
     "xiaoneng.core.audit",
     "xiaoneng.core.jobs",
     "xiaoneng.core.security",
+    "xiaoneng.core.workdays",
+    "xiaoneng.core.notify",
     "xiaoneng.org",
+    "xiaoneng.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xiaoneng.core.middleware.SecurityHeadersMiddleware",
+    # Refuses oversized bodies with 413 before anything below reads them.
+    "xiaoneng.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,6 +180,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# A request larger than this is refused with 413 before its body is read (core.limits).
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+# Office Open XML files are zips: checked before anything parses them (core.files.checks).
+UPLOAD_ZIP_MAX_ENTRIES = env_int("UPLOAD_ZIP_MAX_ENTRIES", 2000)
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -194,7 +205,7 @@ SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)  # X-Forwarded-For is ignored unless > 0
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "xiaoneng.core.security.passwords.LengthAndClassesValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "xiaoneng.core.security.passwords.CommonPasswordValidator"},
     {"NAME": "xiaoneng.core.security.passwords.ContextWordsValidator"},
 ]
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "xiaoneng")
@@ -243,6 +254,8 @@ EMAIL_HOST_USER = env_str("EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "xiaoneng@localhost")
+SMS_BACKEND = env_str("SMS_BACKEND", "xiaoneng.core.notify.sms.LoggingSmsBackend")
+REMINDER_WORKING_DAYS_BEFORE = env_int("REMINDER_WORKING_DAYS_BEFORE", 2)
 
 # --- Logging: one line per record, with the request id for tracing a 500 ----------------
 LOGGING = {

@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("xiaoneng.core.audit.urls")),
     path("jobs/", include("xiaoneng.core.jobs.urls")),
     path("org/", include("xiaoneng.org.urls")),
+    path("calendar/", include("xiaoneng.core.workdays.urls")),
+    path("campaigns/", include("xiaoneng.campaigns.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -10,10 +10,13 @@ from xiaoneng.org.models import Role
 # (url name, label, roles that see it). Later apps append their entries here.
 NAVIGATION: list[tuple[str, object, frozenset[str]]] = [
     ("core:home", _("Home"), frozenset(Role.values)),
+    ("campaigns:my_work", _("My work"), frozenset({Role.LIAISON, Role.UNIT_LEADER})),
+    ("campaigns:list", _("Campaigns"), frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.LIAISON, Role.UNIT_LEADER})),
     ("org:unit_list", _("Units"), frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.LIAISON, Role.UNIT_LEADER})),
     ("org:person_list", _("People"), frozenset({Role.OFFICE, Role.LIAISON, Role.UNIT_LEADER})),
     ("org:account_list", _("Accounts"), frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
     ("audit:event_list", _("Audit log"), frozenset({Role.AUDIT_ADMIN})),
+    ("workdays:year", _("Working-day calendar"), frozenset({Role.OFFICE})),
 ]
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import re
 import secrets
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-_local = threading.local()
+from django.conf import settings
+
+# A context variable, not a thread-local: correct under gunicorn's threads and under asyncio,
+# and reset (not merely overwritten) when a request ends.
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("xiaoneng_request_id", default="-")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,32}$")
 
 # self only: no inline script or style, no other origin (PIPL art. 36: nothing from a CDN).
 CONTENT_SECURITY_POLICY = (
@@ -16,6 +24,31 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def current_request_id() -> str:
+    """The id of the request (or job) this code runs for, "-" outside one."""
+    return _request_id.get()
+
+
+@contextmanager
+def log_context(request_id: str) -> Iterator[None]:
+    """Tag every log line written inside the block with ``request_id`` (used for jobs too)."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
+def _request_id_for(request) -> str:
+    # Behind a trusted proxy, keep the proxy's id so one id follows the request through both
+    # logs; otherwise a client could choose the id, so make our own.
+    if settings.TRUSTED_PROXY_COUNT > 0:
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        if _SAFE_ID.match(given):
+            return given
+    return secrets.token_hex(8)
+
+
 class RequestIdMiddleware:
     """Give each request an id, echoed in the response and in every log line it causes."""
 
@@ -23,19 +56,19 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = secrets.token_hex(8)
-        _local.request_id = request.request_id
-        try:
+        request.request_id = _request_id_for(request)
+        with log_context(request.request_id):
             response = self.get_response(request)
-        finally:
-            _local.request_id = "-"
         response["X-Request-ID"] = request.request_id
         return response
 
 
 class RequestIdLogFilter(logging.Filter):
+    """Put the current request id on each record, for the ``%(request_id)s`` format field."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = getattr(_local, "request_id", "-")
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get()
         return True
 
 

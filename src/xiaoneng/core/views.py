@@ -6,8 +6,10 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -61,7 +63,17 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    # No trace, no SQL: only the request id, which the log line of the trace carries too.
-    return render(request, "core/error.html", {"title": _("Server error"), "message": _(
-        "Something went wrong on our side. Quote this reference when you report it:"),
-        "request_id": getattr(request, "request_id", "")}, status=500)
+    """A generic page: no trace, no SQL, only the request id that the logged trace carries too.
+
+    Rendered without the request's context processors, so it does not touch the database or
+    the session: the error may be that the database is down.
+    """
+    request_id = getattr(request, "request_id", "")
+    context = {"title": _("Server error"), "request_id": request_id, "message": _(
+        "Something went wrong on our side. Quote this reference when you report it:")}
+    try:
+        body = loader.get_template("core/error.html").render(context)
+    except Exception:  # noqa: BLE001 - the page of last resort must not fail in turn
+        logger.exception("error page could not be rendered")
+        body = f"<!DOCTYPE html><title>500</title><p>{escape(context['message'])} {escape(request_id)}</p>"
+    return HttpResponseServerError(body)

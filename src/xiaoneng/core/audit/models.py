@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,10 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AuditImmutableError("audit events cannot be deleted")
 
+    def bulk_create(self, *args, **kwargs):
+        # Every event must be chained by services.audit_record; a bulk insert would not be.
+        raise AuditImmutableError("audit events are added only through audit_record")
+
 
 class AuditImmutableError(Exception):
     """Raised when code tries to change or delete an audit event."""
@@ -30,7 +36,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_name = models.CharField(_("user"), max_length=150, blank=True)
@@ -42,7 +52,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # prev_hash is unique: two appends that read the same last row cannot both commit, so
+    # the chain never forks even if the lock in services.audit_record were bypassed.
+    prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditQuerySet.as_manager()
@@ -62,3 +74,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("audit events cannot be deleted")
+
+    @property
+    def detail_text(self) -> str:
+        """The detail as one line of JSON, for the viewer and the export (escaped by the template)."""
+        return json.dumps(self.detail, ensure_ascii=False, sort_keys=True) if self.detail else ""

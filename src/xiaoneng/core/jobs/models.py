@@ -47,3 +47,6 @@ class WorkerHeartbeat(models.Model):
     name = models.CharField(max_length=100, unique=True)
     beat_at = models.DateTimeField()
     pid = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

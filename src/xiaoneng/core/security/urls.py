@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -7,6 +6,9 @@ app_name = "security"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", views.otp_verify, name="otp_verify"),
+    path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("two-factor/", views.otp_enrol, name="otp_enrol"),
+    path("two-factor/remove/", views.otp_remove, name="otp_remove"),
 ]

@@ -7,13 +7,18 @@ document.addEventListener("DOMContentLoaded", function () {
   // A form submits once: the button is disabled on submit (the server is idempotent too).
   document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.addEventListener("submit", function () {
-      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      // Disable after the browser has collected the form data: a button disabled during the
+      // submit event would drop its own name=value (e.g. decision=return) from the request.
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
     });
   });
   // Collapsing navbar without Bootstrap's JS.
   document.querySelectorAll("[data-xn-toggle]").forEach(function (btn) {
     btn.addEventListener("click", function () {
-      document.getElementById(btn.getAttribute("data-xn-toggle")).classList.toggle("show");
+      var open = document.getElementById(btn.getAttribute("data-xn-toggle")).classList.toggle("show");
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
     });
   });
 });
