@@ -35,6 +35,7 @@ def cmd_manage(argv: list[str]) -> int:
 def cmd_demo(_args: argparse.Namespace) -> int:
     _manage("migrate", "--no-input", verbosity=0)
     _manage("demo")
+    _manage("demo_campaign")
     return 0
 
 

@@ -74,8 +74,11 @@ class PageLog:
 
     def foreign_requests(self, origin: str) -> list[str]:
         """Requests to any origin but ``origin`` (data: and blob: URLs are not requests to an origin)."""
-        return [url for url in self.requests
-                if urlsplit(url).scheme not in {"data", "blob"} and origin_of(url) != origin]
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in {"data", "blob"} and origin_of(url) != origin
+        ]
 
     def csp_violations(self) -> list[str]:
         return [text for text in self.console if "Content Security Policy" in text]

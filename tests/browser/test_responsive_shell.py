@@ -30,20 +30,32 @@ def page_overflows_sideways(page) -> bool:
 def many_units(unit_a, unit_b, bureau, groups):
     from xiaoneng.org.models import Unit, UnitKind
 
-    names = ["丙县卫生健康局", "丁区卫生健康局", "市疾病预防控制中心", "市卫生健康综合监督执法支队",
-             "市中医院（市中西医结合医院）", "市妇幼保健院（市妇女儿童医院）"]
+    names = [
+        "丙县卫生健康局",
+        "丁区卫生健康局",
+        "市疾病预防控制中心",
+        "市卫生健康综合监督执法支队",
+        "市中医院（市中西医结合医院）",
+        "市妇幼保健院（市妇女儿童医院）",
+    ]
     for order, name in enumerate(names, start=3):
-        Unit.objects.create(name=name, kind=UnitKind.HOSPITAL, parent=bureau, ranking_group=groups["city"], order=order)
+        Unit.objects.create(
+            name=name, kind=UnitKind.HOSPITAL, parent=bureau, ranking_group=groups["city"], order=order
+        )
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_login_home_and_units_fit_the_screen_without_sideways_scrolling(new_page, sign_in, office, many_units, size):
+def test_login_home_and_units_fit_the_screen_without_sideways_scrolling(
+    new_page, sign_in, office, many_units, size
+):
     page = new_page(viewport=PHONE if size == "phone" else DESKTOP)
 
     page.goto("/account/login/")
     assert not page_overflows_sideways(page)
     field = page.locator("input[name=username]").bounding_box()
-    assert field["width"] > page.locator("main form").bounding_box()["width"] * 0.9, "login fields span the form"
+    assert field["width"] > page.locator("main form").bounding_box()["width"] * 0.9, (
+        "login fields span the form"
+    )
     screenshot(page, f"login-{size}")
 
     sign_in(page, "office_wang")
