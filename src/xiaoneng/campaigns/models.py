@@ -255,6 +255,9 @@ class Reminder(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["due_item", "stage"], name="reminder_once_per_stage")]
 
+    def __str__(self) -> str:
+        return f"{self.due_item} · {self.stage}"
+
 
 class UnitContact(models.Model):
     """附表1: the unit's leader in charge and liaison for a campaign, as the unit filled it in."""
@@ -276,3 +279,6 @@ class UnitContact(models.Model):
     class Meta:
         verbose_name = _("contact form")
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="contact_once_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.unit}"
