@@ -48,7 +48,10 @@ class Instance:
         self.backend = backend
         self.data_dir = data_dir
         self.database_url = database_url
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("XIAONENG_")}
+        # A fresh process as an operator would start it: none of the test run's own settings
+        # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly flags).
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("XIAONENG_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         self.env.update({
             "XIAONENG_DATA_DIR": str(data_dir),
             "XIAONENG_HUEY_IMMEDIATE": "0",

@@ -110,60 +110,141 @@ def my_work_for_user(*, user: Any) -> list[DueItemView]:
 
 
 @dataclass
+class BoardCell:
+    """One unit's one due item on the board: what the unit has done about it."""
+
+    item_id: int
+    status: str
+    is_on_time: bool
+    has_submission: bool
+    due_date: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def css(self) -> str:
+        return STATUS_CSS.get(self.status, "secondary")
+
+
+@dataclass
 class BoardRow:
     unit: Unit
-    cells: list[DueItemView]
-    due: int
-    submitted: int
-    on_time: int
+    cells: list
+    due: int = 0
+    submitted: int = 0
+    on_time: int = 0
 
     @property
     def on_time_rate(self) -> str:
         return f"{self.on_time * 100 / self.due:.1f}%" if self.due else "—"
 
 
+SENT_STATES = frozenset({"submitted", "accepted", "late_submitted", "awaiting", "returned"})
+
+
 def board_for_user(*, user: Any, campaign: Campaign, phase_id: int | None = None, group_id: int | None = None,
                    status: str = "") -> tuple[list, list[BoardRow]]:
-    """Units × due items of a campaign, with counts and on-time rates per unit."""
+    """Units × due items of a campaign, with counts and on-time rates per unit.
+
+    Two queries of plain values (the due items, then their submissions), no model instances
+    per cell: the board of 300 units × 60 items stays within a few times one SQL query.
+    """
     items = scope_queryset(DueItem.objects.all(), user).filter(
-        obligation__campaign=campaign, state=DueItemState.OPEN).select_related("obligation", "unit")
+        obligation__campaign=campaign, state=DueItemState.OPEN)
     if group_id:
         items = items.filter(unit__ranking_group_id=group_id)
     if phase_id:
         phase = campaign.phases.filter(pk=phase_id).first()
         if phase is not None:
             items = items.filter(due_date__gte=phase.start_date, due_date__lte=phase.end_date)
-    views = _with_latest(items.order_by("unit__order", "unit__name", "due_date", "obligation__order"))
-    columns: dict[tuple, dict] = {}
-    rows: dict[int, BoardRow] = {}
+    # One query, like the plain SQL a report writer would use: each item with its submissions
+    # (oldest first, so the last row of an item is its latest submission).
+    joined = items.order_by("pk", "submissions__submitted_at", "submissions__pk").values_list(
+        "pk", "unit_id", "obligation_id", "period_key", "label", "due_date", "submissions__status",
+        "submissions__is_on_time")
+    by_item: dict[int, tuple] = {}
+    for row in joined:
+        by_item[row[0]] = row
+    rows_of_items = list(by_item.values())
+    obligations = {o.pk: o for o in campaign.obligations.all()}
     today = timezone.localdate()
-    for view in views:
-        key = (view.item.obligation_id, view.item.period_key)
-        columns.setdefault(key, {"obligation": view.item.obligation, "label": view.item.label,
-                                 "due_date": view.item.due_date})
-        row = rows.setdefault(view.item.unit_id, BoardRow(view.item.unit, [], 0, 0, 0))
-        row.cells.append(view)
-    ordered_columns = sorted(columns.items(), key=lambda kv: (kv[1]["due_date"], kv[1]["obligation"].order))
-    column_index = {key: i for i, (key, _) in enumerate(ordered_columns)}
-    result = []
-    for row in rows.values():
-        cells: list = [None] * len(column_index)
-        for view in row.cells:
-            cells[column_index[(view.item.obligation_id, view.item.period_key)]] = view
-        row.cells = cells
-        for view in cells:
-            if view is None:
-                continue
-            if view.item.due_date <= today or view.latest is not None:
-                row.due += 1
-            if view.status in ("submitted", "accepted", "late_submitted", "awaiting", "returned"):
-                row.submitted += 1
-                if view.latest is not None and view.latest.is_on_time:
-                    row.on_time += 1
-        if status and not any(c is not None and c.status == status for c in cells):
-            continue
-        result.append(row)
-    return [c for _, c in ordered_columns], result
+    soon_until = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    columns: dict[tuple, dict] = {}
+    for _pk, _unit, obligation_id, key, label, due, _status, _on_time in rows_of_items:
+        columns.setdefault((obligation_id, key), {"obligation": obligations[obligation_id], "label": label,
+                                                  "due_date": due})
+    ordered = sorted(columns.items(), key=lambda kv: (kv[1]["due_date"], kv[1]["obligation"].order, kv[0]))
+    index = {key: i for i, (key, _) in enumerate(ordered)}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={r[1] for r in rows_of_items})}
+    rows: dict[int, BoardRow] = {}
+    for pk, unit_id, obligation_id, key, _label, due, sub_status, sub_on_time in rows_of_items:
+        row = rows.get(unit_id)
+        if row is None:
+            row = rows[unit_id] = BoardRow(units[unit_id], [None] * len(index))
+        sub = (sub_status, sub_on_time) if sub_status is not None else None
+        cell_status = _cell_status(sub, due, today, soon_until)
+        cell = BoardCell(pk, cell_status, bool(sub and sub[1]), sub is not None, due)
+        row.cells[index[(obligation_id, key)]] = cell
+        if due <= today or sub is not None:
+            row.due += 1
+        if cell_status in SENT_STATES:
+            row.submitted += 1
+            if cell.is_on_time:
+                row.on_time += 1
+    result = sorted(rows.values(), key=lambda r: (r.unit.order, r.unit.name))
+    if status:
+        result = [r for r in result if any(c is not None and c.status == status for c in r.cells)]
+    return [c for _, c in ordered], result
+
+
+def _cell_status(sub: tuple[str, bool] | None, due: dt.date, today: dt.date, soon_until: dt.date) -> str:
+    if sub is not None and sub[0] != SubmissionStatus.WITHDRAWN:
+        return {SubmissionStatus.ACCEPTED: "accepted", SubmissionStatus.RETURNED: "returned",
+                SubmissionStatus.AWAITING_APPROVAL: "awaiting"}.get(sub[0], "submitted" if sub[1] else "late_submitted")
+    if due < today:
+        return "overdue"
+    return "soon" if due <= soon_until else "ontime"
+
+
+def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
+    """The board's table, built in one pass (18,000 cells through the template engine take seconds)."""
+    from django.urls import reverse
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext as gettext_now
+
+    link = reverse("campaigns:due_item", args=[0])[:-2]  # ".../due/" — the id is appended per cell
+    labels = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
+    head = [f"<th>{escape(gettext_now('Unit'))}</th>"]
+    for column in columns:
+        title = escape(column["obligation"].title)
+        short = title if len(column["obligation"].title) <= 14 else escape(column["obligation"].title[:13]) + "…"
+        head.append(f'<th class="text-nowrap" title="{title}">{short}<br><span class="text-muted">'
+                    f'{escape(column["label"])} · {column["due_date"]:%m-%d}</span></th>')
+    for name in ("Expected", "Sent", "On time", "On-time rate"):
+        head.append(f"<th>{escape(gettext_now(name))}</th>")
+    body = []
+    for row in rows:
+        cells = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append("<td></td>")
+            else:
+                cells.append(f'<td><a href="{link}{cell.item_id}/" class="badge text-bg-{STATUS_CSS.get(cell.status, "secondary")}">'
+                             f"{labels.get(cell.status, '')}</a></td>")
+        body.append(f'<tr><th class="text-nowrap">{escape(row.unit.name)}</th>{"".join(cells)}<td>{row.due}</td>'
+                    f"<td>{row.submitted}</td><td>{row.on_time}</td><td>{row.on_time_rate}</td></tr>")
+    if not body:
+        body.append(f'<tr><td colspan="{len(columns) + 5}" class="xn-empty">{escape(gettext_now("Nothing to show."))}</td></tr>')
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<div class="table-responsive xn-card"><table class="table table-sm table-bordered mb-0 small" '
+        f'data-testid="board"><thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+STATUS_CSS = {"overdue": "danger", "soon": "warning", "returned": "danger", "accepted": "success",
+              "submitted": "primary", "awaiting": "info", "late_submitted": "warning"}
 
 
 # How each status reads on screen; the keys are the values of DueItemView.status.

@@ -225,7 +225,7 @@ def board(request, pk: int):
     filters = _board_filters(request)
     columns, rows = selectors.board_for_user(user=request.user, campaign=campaign, **filters)
     return render(request, "campaigns/board.html", {
-        "campaign": campaign, "columns": columns, "rows": rows, "filters": filters,
+        "campaign": campaign, "board_table": selectors.board_table_html(columns, rows), "filters": filters,
         "phases": campaign.phases.all(), "groups": RankingGroup.objects.all(),
         "statuses": selectors.STATUS_LABELS,
     })
