@@ -106,3 +106,23 @@ def test_contact_form_is_filled_in_by_the_unit(client_for, office, liaison_a, un
     export = client_for(office).get(f"/campaigns/{campaign.pk}/contacts.xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert any(sheet.cell(r, 3).value == "钱分管" for r in range(5, sheet.max_row + 1))
+
+
+def test_changing_the_campaign_end_date_withdraws_the_months_after_it(client_for, office, unit_a, campaign):
+    response = client_for(office).post(f"/campaigns/{campaign.pk}/edit/", {
+        "title": campaign.title, "kind": "publicity", "year": 2026, "start_date": "2026-02-01",
+        "end_date": "2026-06-30", "status": "active", "description": ""})
+    assert response.status_code == 302
+    monthly = DueItem.objects.filter(unit=unit_a, obligation__frequency="monthly")
+    assert monthly.filter(period_key="2026-06", state="open").exists()
+    assert monthly.filter(period_key="2026-07", state="withdrawn").exists()
+
+
+def test_a_unit_added_later_gets_its_reports_on_the_nightly_resync(unit_a, campaign, bureau):
+    from xiaoneng.campaigns.services import campaigns_resync
+    from xiaoneng.org.models import Unit
+
+    late = Unit.objects.create(name="新设单位", kind="hospital", parent=bureau)
+    assert not DueItem.objects.filter(unit=late).exists()
+    campaigns_resync()
+    assert DueItem.objects.filter(unit=late, state="open").count() == DueItem.objects.filter(unit=unit_a).count()

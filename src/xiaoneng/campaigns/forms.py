@@ -169,3 +169,17 @@ class ContactForm(StyledMixin, forms.Form):
     liaison_phone = forms.RegexField(label=_("Liaison's phone"), regex=r"^[0-9\-+ ]{7,20}$", required=False,
                                      error_messages={"invalid": _("Enter a phone number of digits.")})
     liaison_email = forms.EmailField(label=_("Liaison's e-mail"), required=False)
+
+
+class CampaignEditForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["title", "kind", "year", "start_date", "end_date", "status", "description"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return data

@@ -213,18 +213,18 @@ def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
     from django.urls import reverse
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext as gettext_now
+    from django.utils.translation import gettext
 
     link = reverse("campaigns:due_item", args=[0])[:-2]  # ".../due/" — the id is appended per cell
     labels = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
-    head = [f"<th>{escape(gettext_now('Unit'))}</th>"]
+    head = [f"<th>{escape(gettext('Unit'))}</th>"]
     for column in columns:
         title = escape(column["obligation"].title)
         short = title if len(column["obligation"].title) <= 14 else escape(column["obligation"].title[:13]) + "…"
         head.append(f'<th class="text-nowrap" title="{title}">{short}<br><span class="text-muted">'
                     f'{escape(column["label"])} · {column["due_date"]:%m-%d}</span></th>')
     for name in ("Expected", "Sent", "On time", "On-time rate"):
-        head.append(f"<th>{escape(gettext_now(name))}</th>")
+        head.append(f"<th>{escape(gettext(name))}</th>")
     body = []
     for row in rows:
         cells = []
@@ -237,7 +237,7 @@ def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
         body.append(f'<tr><th class="text-nowrap">{escape(row.unit.name)}</th>{"".join(cells)}<td>{row.due}</td>'
                     f"<td>{row.submitted}</td><td>{row.on_time}</td><td>{row.on_time_rate}</td></tr>")
     if not body:
-        body.append(f'<tr><td colspan="{len(columns) + 5}" class="xn-empty">{escape(gettext_now("Nothing to show."))}</td></tr>')
+        body.append(f'<tr><td colspan="{len(columns) + 5}" class="xn-empty">{escape(gettext("Nothing to show."))}</td></tr>')
     return mark_safe(  # noqa: S308 - every value above is escaped
         '<div class="table-responsive xn-card"><table class="table table-sm table-bordered mb-0 small" '
         f'data-testid="board"><thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')

@@ -396,3 +396,26 @@ def contacts_for_campaign(*, campaign: Campaign) -> list[tuple[Unit, Any]]:
     contacts = {c.unit_id: c for c in UnitContact.objects.filter(campaign=campaign)}
     units = Unit.objects.filter(is_active=True).exclude(kind__in=NON_REPORTING_KINDS).order_by("order", "name")
     return [(unit, contacts.get(unit.pk)) for unit in units]
+
+
+@transaction.atomic
+def campaign_update(*, user: Any, campaign: Campaign, request: Any = None) -> Campaign:
+    """Save changed campaign fields (dates, status…) and bring its due items in line."""
+    _require_office(user)
+    campaign.full_clean()
+    campaign.save()
+    if not campaign.is_template:
+        campaign_sync(campaign=campaign)
+    audit_record("campaign.update", request=request, actor=user, obj=campaign)
+    return campaign
+
+
+def campaigns_resync() -> int:
+    """Re-derive the due items of every running campaign (units join, leave or change group)."""
+    from .models import CampaignStatus
+
+    count = 0
+    for campaign in Campaign.objects.filter(is_template=False, status=CampaignStatus.ACTIVE):
+        campaign_sync(campaign=campaign)
+        count += 1
+    return count

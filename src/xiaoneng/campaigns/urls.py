@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.campaign_create, name="create"),
     path("my-work/", views.my_work, name="my_work"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/edit/", views.campaign_update, name="update"),
     path("<int:pk>/save-template/", views.campaign_save_template, name="save_template"),
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/board.xlsx", views.board_export, name="board_export"),

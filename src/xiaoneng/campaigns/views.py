@@ -16,7 +16,16 @@ from xiaoneng.org.models import RankingGroup, Role
 
 from . import exports, selectors, services
 from .builtin import builtin_template
-from .forms import CampaignForm, ContactForm, ObligationForm, PhaseForm, ReviewForm, SubmissionForm, TaskForm
+from .forms import (
+    CampaignEditForm,
+    CampaignForm,
+    ContactForm,
+    ObligationForm,
+    PhaseForm,
+    ReviewForm,
+    SubmissionForm,
+    TaskForm,
+)
 from .models import Obligation, Phase, Task, UnitContact
 
 
@@ -71,6 +80,23 @@ def campaign_detail(request, pk: int):
         "obligations": campaign.obligations.select_related("anchor_phase", "anchor_obligation"),
         "is_office": can_see_all_units(request.user) and request.user.has_role(Role.OFFICE),
     })
+
+
+@login_required
+def campaign_update(request, pk: int):
+    """Change a campaign's title, dates or status; its due items follow."""
+    _office_only(request.user)
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    form = CampaignEditForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(user=request.user, campaign=form.save(commit=False), request=request)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "title": campaign.title, "campaign": campaign})
 
 
 @login_required
