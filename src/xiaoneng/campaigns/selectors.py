@@ -223,8 +223,8 @@ def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
         short = title if len(column["obligation"].title) <= 14 else escape(column["obligation"].title[:13]) + "…"
         head.append(f'<th class="text-nowrap" title="{title}">{short}<br><span class="text-muted">'
                     f'{escape(column["label"])} · {column["due_date"]:%m-%d}</span></th>')
-    for name in ("Expected", "Sent", "On time", "On-time rate"):
-        head.append(f"<th>{escape(gettext(name))}</th>")
+    for name in (gettext("Expected"), gettext("Sent"), gettext("On time"), gettext("On-time rate")):
+        head.append(f"<th>{escape(name)}</th>")
     body = []
     for row in rows:
         cells = []
