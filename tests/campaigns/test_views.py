@@ -126,3 +126,14 @@ def test_a_unit_added_later_gets_its_reports_on_the_nightly_resync(unit_a, campa
     assert not DueItem.objects.filter(unit=late).exists()
     campaigns_resync()
     assert DueItem.objects.filter(unit=late, state="open").count() == DueItem.objects.filter(unit=unit_a).count()
+
+
+def test_the_board_escapes_what_units_and_obligations_are_called(client_for, office, unit_a, campaign):
+    unit_a.name = '<script>alert("x")</script>甲'
+    unit_a.save()
+    obligation = campaign.obligations.first()
+    obligation.title = '<img src=x onerror=alert(1)>'
+    obligation.save()
+    page = client_for(office).get(f"/campaigns/{campaign.pk}/board/").content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert" in page
