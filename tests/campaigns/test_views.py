@@ -137,3 +137,18 @@ def test_the_board_escapes_what_units_and_obligations_are_called(client_for, off
     page = client_for(office).get(f"/campaigns/{campaign.pk}/board/").content.decode()
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert" in page
+
+
+def test_the_plan_document_is_kept_with_the_campaign_and_checked_by_content(client_for, office):
+    office_client = client_for(office)
+    fields = {"title": "带方案的活动", "kind": "other", "year": 2026, "start_date": "2026-03-01",
+              "end_date": "2026-12-31", "template": ""}
+    refused = office_client.post("/campaigns/new/", {**fields, "plan_document": SimpleUploadedFile(
+        "方案.pdf", b"<html><script>alert(1)</script></html>")})
+    assert refused.status_code == 200 and not Campaign.objects.filter(title="带方案的活动").exists()
+    assert "带方案的活动" in refused.content.decode()
+    response = office_client.post("/campaigns/new/", {**fields, "plan_document": SimpleUploadedFile("方案.pdf", PDF)})
+    campaign = Campaign.objects.get(title="带方案的活动")
+    assert response.status_code == 302 and campaign.plan_file.original_name == "方案.pdf"
+    download = office_client.get(f"/files/{campaign.plan_file.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF

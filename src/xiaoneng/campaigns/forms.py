@@ -34,6 +34,8 @@ class StyledMixin:
 
 class CampaignForm(StyledMixin, forms.ModelForm):
     template = forms.ChoiceField(label=_("Start from"), required=False)
+    plan_document = forms.FileField(label=_("Plan document"), required=False,
+                                    help_text=_("The work plan as issued: doc, docx, wps or pdf."))
 
     class Meta:
         model = Campaign

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +73,8 @@ class DueItemView:
 
 
 def due_item_status(item: DueItem, latest: Submission | None, today: dt.date, soon_until: dt.date) -> str:
+    if item.state == DueItemState.WITHDRAWN:
+        return "withdrawn"
     if latest is not None and latest.status != SubmissionStatus.WITHDRAWN:
         if latest.status == SubmissionStatus.ACCEPTED:
             return "accepted"
@@ -102,10 +104,11 @@ def _with_latest(items: QuerySet[DueItem]) -> list[DueItemView]:
 
 def my_work_for_user(*, user: Any) -> list[DueItemView]:
     """Every open due item of the user's unit in running campaigns, by due date."""
+    # Withdrawn items stay listed while they hold a submission: what was sent is never lost.
     items = scope_queryset(DueItem.objects.all(), user).filter(
-        state=DueItemState.OPEN, obligation__campaign__status=CampaignStatus.ACTIVE,
-        obligation__campaign__is_template=False,
-    ).select_related("obligation__campaign", "unit").order_by("due_date", "pk")
+        Q(state=DueItemState.OPEN) | Q(state=DueItemState.WITHDRAWN, submissions__isnull=False),
+        obligation__campaign__status=CampaignStatus.ACTIVE, obligation__campaign__is_template=False,
+    ).select_related("obligation__campaign", "unit").distinct().order_by("due_date", "pk")
     return _with_latest(items)
 
 
@@ -257,6 +260,7 @@ STATUS_LABELS = {
     "late_submitted": _("Submitted late"),
     "accepted": _("Accepted"),
     "returned": _("Returned"),
+    "withdrawn": _("No longer required"),
 }
 
 

@@ -143,13 +143,33 @@ def _require_office(user: Any) -> None:
         raise PermissionDenied
 
 
+PLAN_DOCUMENT_KINDS = frozenset({"doc", "docx", "wps", "pdf"})
+
+
 @transaction.atomic
-def campaign_create(*, user: Any, request: Any = None, template: Campaign | None = None, **fields) -> Campaign:
-    """Create a campaign; from a template, copy its phases, tasks and obligations shifted to the new year."""
+def campaign_create(*, user: Any, request: Any = None, template: Campaign | None = None,
+                    plan_document: Any = None, **fields) -> Campaign:
+    """Create a campaign; from a template, copy its phases, tasks and obligations shifted to the new year.
+
+    The plan document, when given, is checked by content and kept with the campaign (owned by
+    the office's unit); a refused file refuses the whole campaign, with the reason.
+    """
     _require_office(user)
     campaign = Campaign(created_by=user, **fields)
     campaign.full_clean()
     campaign.save()
+    if plan_document is not None:
+        from xiaoneng.core.files.services import file_store_many
+
+        if not user.unit_id:
+            raise ValidationError({"plan_document": _("Your account has no unit to keep the document under.")})
+        try:
+            stored = file_store_many(uploads=[plan_document], unit=user.unit, user=user,
+                                     allowed_kinds=PLAN_DOCUMENT_KINDS, linked_to=campaign, request=request)
+        except ValidationError as exc:
+            raise ValidationError({"plan_document": exc.messages}) from exc
+        campaign.plan_file = stored[0]
+        campaign.save(update_fields=["plan_file"])
     if template is not None:
         _copy_structure(template, campaign)
     campaign_sync(campaign=campaign)

@@ -53,7 +53,7 @@ def campaign_list(request):
 def campaign_create(request):
     _office_only(request.user)
     templates = selectors.campaign_list_for_user(user=request.user, templates=True)
-    form = CampaignForm(request.POST or None, templates=templates)
+    form = CampaignForm(request.POST or None, request.FILES or None, templates=templates)
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data.pop("template")
         template = None
