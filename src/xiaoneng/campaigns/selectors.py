@@ -112,7 +112,7 @@ def my_work_for_user(*, user: Any) -> list[DueItemView]:
     return _with_latest(items)
 
 
-@dataclass
+@dataclass(slots=True)
 class BoardCell:
     """One unit's one due item on the board: what the unit has done about it."""
 
@@ -182,33 +182,32 @@ def board_for_user(*, user: Any, campaign: Campaign, phase_id: int | None = None
     index = {key: i for i, (key, _) in enumerate(ordered)}
     units = {u.pk: u for u in Unit.objects.filter(pk__in={r[1] for r in rows_of_items})}
     rows: dict[int, BoardRow] = {}
+    finished = {SubmissionStatus.ACCEPTED: "accepted", SubmissionStatus.RETURNED: "returned",
+                SubmissionStatus.AWAITING_APPROVAL: "awaiting"}
+    withdrawn = SubmissionStatus.WITHDRAWN
     for pk, unit_id, obligation_id, key, _label, due, sub_status, sub_on_time in rows_of_items:
         row = rows.get(unit_id)
         if row is None:
             row = rows[unit_id] = BoardRow(units[unit_id], [None] * len(index))
-        sub = (sub_status, sub_on_time) if sub_status is not None else None
-        cell_status = _cell_status(sub, due, today, soon_until)
-        cell = BoardCell(pk, cell_status, bool(sub and sub[1]), sub is not None, due)
-        row.cells[index[(obligation_id, key)]] = cell
-        if due <= today or sub is not None:
+        # Inline for speed (18,000 cells): the same rules as _cell_status.
+        if sub_status is not None and sub_status != withdrawn:
+            cell_status = finished.get(sub_status) or ("submitted" if sub_on_time else "late_submitted")
+        elif due < today:
+            cell_status = "overdue"
+        else:
+            cell_status = "soon" if due <= soon_until else "ontime"
+        on_time = bool(sub_on_time)
+        row.cells[index[(obligation_id, key)]] = BoardCell(pk, cell_status, on_time, sub_status is not None, due)
+        if due <= today or sub_status is not None:
             row.due += 1
         if cell_status in SENT_STATES:
             row.submitted += 1
-            if cell.is_on_time:
+            if on_time:
                 row.on_time += 1
     result = sorted(rows.values(), key=lambda r: (r.unit.order, r.unit.name))
     if status:
         result = [r for r in result if any(c is not None and c.status == status for c in r.cells)]
     return [c for _, c in ordered], result
-
-
-def _cell_status(sub: tuple[str, bool] | None, due: dt.date, today: dt.date, soon_until: dt.date) -> str:
-    if sub is not None and sub[0] != SubmissionStatus.WITHDRAWN:
-        return {SubmissionStatus.ACCEPTED: "accepted", SubmissionStatus.RETURNED: "returned",
-                SubmissionStatus.AWAITING_APPROVAL: "awaiting"}.get(sub[0], "submitted" if sub[1] else "late_submitted")
-    if due < today:
-        return "overdue"
-    return "soon" if due <= soon_until else "ontime"
 
 
 def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
