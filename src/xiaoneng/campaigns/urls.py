@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import plan_import_views, views
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_create, name="create"),
+    path("import/", plan_import_views.plan_upload, name="plan_upload"),
+    path("import/<str:key>/", plan_import_views.plan_review, name="plan_review"),
     path("my-work/", views.my_work, name="my_work"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_update, name="update"),
