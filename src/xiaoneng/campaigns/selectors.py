@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -167,9 +168,19 @@ def board_for_user(*, user: Any, campaign: Campaign, phase_id: int | None = None
     joined = items.order_by("pk", "submissions__submitted_at", "submissions__pk").values_list(
         "pk", "unit_id", "obligation_id", "period_key", "label", "due_date", "submissions__status",
         "submissions__is_on_time")
+    # Run the ORM's own SQL on a plain cursor: the due dates repeat (one per column), so they
+    # are converted once per distinct value instead of once per cell by the ORM.
+    sql, params = joined.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw_rows = cursor.fetchall()
+    dates: dict[Any, dt.date] = {}
     by_item: dict[int, tuple] = {}
-    for row in joined:
-        by_item[row[0]] = row
+    for pk, unit_id, obligation_id, key, label, due, sub_status, sub_on_time in raw_rows:
+        day = dates.get(due)
+        if day is None:
+            day = dates[due] = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)[:10])
+        by_item[pk] = (pk, unit_id, obligation_id, key, label, day, sub_status, sub_on_time)
     rows_of_items = list(by_item.values())
     obligations = {o.pk: o for o in campaign.obligations.all()}
     today = timezone.localdate()
@@ -227,6 +238,10 @@ def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
                     f'{escape(column["label"])} · {column["due_date"]:%m-%d}</span></th>')
     for name in (gettext("Expected"), gettext("Sent"), gettext("On time"), gettext("On-time rate")):
         head.append(f"<th>{escape(name)}</th>")
+    # Each cell is a link to its due item; everything but the id is the same per status.
+    around = {status: (f'<td><a href="{link}',
+                       f'/" class="badge text-bg-{STATUS_CSS.get(status, "secondary")}">{label}</a></td>')
+              for status, label in labels.items()}
     body = []
     for row in rows:
         cells = []
@@ -234,8 +249,8 @@ def board_table_html(columns: list[dict], rows: list[BoardRow]) -> str:
             if cell is None:
                 cells.append("<td></td>")
             else:
-                cells.append(f'<td><a href="{link}{cell.item_id}/" class="badge text-bg-{STATUS_CSS.get(cell.status, "secondary")}">'
-                             f"{labels.get(cell.status, '')}</a></td>")
+                before, after = around[cell.status]
+                cells.append(f"{before}{cell.item_id}{after}")
         body.append(f'<tr><th class="text-nowrap">{escape(row.unit.name)}</th>{"".join(cells)}<td>{row.due}</td>'
                     f"<td>{row.submitted}</td><td>{row.on_time}</td><td>{row.on_time_rate}</td></tr>")
     if not body:
