@@ -16,6 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from xiaoneng.org.selectors import require_office
+
 from .plan_import import campaign_create_from_plan, plan_draft_from_upload
 from .plan_import_forms import (
     HeadingFormSet,
@@ -25,7 +27,6 @@ from .plan_import_forms import (
     draft_from_forms,
     initial_from_draft,
 )
-from .views import _office_only
 
 SESSION_KEY = "campaign_plan_drafts"
 MAX_DRAFTS = 3
@@ -37,7 +38,7 @@ def _drafts(request) -> dict:
 
 @login_required
 def plan_upload(request):
-    _office_only(request.user)
+    require_office(request.user)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +100,7 @@ def _spans(draft: dict) -> list[tuple[int, int, str, str]]:
 
 @login_required
 def plan_review(request, key: str):
-    _office_only(request.user)
+    require_office(request.user)
     drafts = _drafts(request)
     draft = drafts.get(key)
     if draft is None:

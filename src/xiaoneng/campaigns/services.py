@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit.services import audit_record
 from xiaoneng.core.workdays.services import working_calendar, working_days_between
 from xiaoneng.org.models import Role, Unit, UnitKind
+from xiaoneng.org.selectors import require_office
 
 from .models import (
     AssignTo,
@@ -138,11 +139,6 @@ def campaign_sync(*, campaign: Campaign) -> None:
         due_items_sync(obligation=obligation)
 
 
-def _require_office(user: Any) -> None:
-    if not user.has_role(Role.OFFICE) or user.is_admin_role_holder:
-        raise PermissionDenied
-
-
 PLAN_DOCUMENT_KINDS = frozenset({"doc", "docx", "wps", "pdf"})
 
 
@@ -154,7 +150,7 @@ def campaign_create(*, user: Any, request: Any = None, template: Campaign | None
     The plan document, when given, is checked by content and kept with the campaign (owned by
     the office's unit); a refused file refuses the whole campaign, with the reason.
     """
-    _require_office(user)
+    require_office(user)
     campaign = Campaign(created_by=user, **fields)
     campaign.full_clean()
     campaign.save()
@@ -225,7 +221,7 @@ def _copy_structure(source: Campaign, target: Campaign) -> None:
 @transaction.atomic
 def campaign_save_as_template(*, user: Any, campaign: Campaign, title: str, request: Any = None) -> Campaign:
     """Keep a campaign's structure (phases, tasks, obligations) as a template for later campaigns."""
-    _require_office(user)
+    require_office(user)
     template = Campaign.objects.create(
         title=title, kind=campaign.kind, year=campaign.year, description=campaign.description,
         start_date=campaign.start_date, end_date=campaign.end_date, is_template=True, created_by=user)
@@ -238,7 +234,7 @@ def campaign_save_as_template(*, user: Any, campaign: Campaign, title: str, requ
 @transaction.atomic
 def phase_save(*, user: Any, phase: Phase, request: Any = None) -> Phase:
     """Create or change a phase; the due items counted from it move with it."""
-    _require_office(user)
+    require_office(user)
     phase.full_clean()
     creating = phase.pk is None
     phase.save()
@@ -249,7 +245,7 @@ def phase_save(*, user: Any, phase: Phase, request: Any = None) -> Phase:
 
 @transaction.atomic
 def task_save(*, user: Any, task: Task, units: Iterable[Unit] = (), request: Any = None) -> Task:
-    _require_office(user)
+    require_office(user)
     task.full_clean()
     creating = task.pk is None
     task.save()
@@ -261,7 +257,7 @@ def task_save(*, user: Any, task: Task, units: Iterable[Unit] = (), request: Any
 @transaction.atomic
 def obligation_save(*, user: Any, obligation: Obligation, units: Iterable[Unit] = (), request: Any = None) -> dict:
     """Create or change an obligation and bring its due items in line."""
-    _require_office(user)
+    require_office(user)
     obligation.full_clean()
     creating = obligation.pk is None
     obligation.save()
@@ -370,7 +366,7 @@ def submission_withdraw(*, user: Any, submission: Submission, request: Any = Non
 
 @transaction.atomic
 def submission_accept(*, user: Any, submission: Submission, comment: str = "", request: Any = None) -> Submission:
-    _require_office(user)
+    require_office(user)
     _transition(submission, [SubmissionStatus.SUBMITTED], SubmissionStatus.ACCEPTED, reviewed_by=user,
                 reviewed_at=timezone.now(), review_comment=comment)
     audit_record("submission.accept", request=request, actor=user, obj=submission)
@@ -380,7 +376,7 @@ def submission_accept(*, user: Any, submission: Submission, comment: str = "", r
 @transaction.atomic
 def submission_return(*, user: Any, submission: Submission, comment: str, request: Any = None) -> Submission:
     """The office sends a report back with a comment; the unit resubmits and the history stays."""
-    _require_office(user)
+    require_office(user)
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the report is returned.")}, code="comment_required")
     _transition(submission, [SubmissionStatus.SUBMITTED], SubmissionStatus.RETURNED, reviewed_by=user,
@@ -421,7 +417,7 @@ def contacts_for_campaign(*, campaign: Campaign) -> list[tuple[Unit, Any]]:
 @transaction.atomic
 def campaign_update(*, user: Any, campaign: Campaign, request: Any = None) -> Campaign:
     """Save changed campaign fields (dates, status…) and bring its due items in line."""
-    _require_office(user)
+    require_office(user)
     campaign.full_clean()
     campaign.save()
     if not campaign.is_template:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit.services import audit_record
-from xiaoneng.core.scoping import can_see_all_units
+from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.models import RankingGroup, Role
+from xiaoneng.org.selectors import is_office, require_office
 
 from . import exports, selectors, services
 from .builtin import builtin_template
@@ -27,11 +27,6 @@ from .forms import (
     TaskForm,
 )
 from .models import Obligation, Phase, Task, UnitContact
-
-
-def _office_only(user) -> None:
-    if not user.has_role(Role.OFFICE) or user.is_admin_role_holder:
-        raise PermissionDenied
 
 
 def _form_errors_from(exc: ValidationError, form) -> None:
@@ -51,7 +46,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    _office_only(request.user)
+    require_office(request.user)
     templates = selectors.campaign_list_for_user(user=request.user, templates=True)
     form = CampaignForm(request.POST or None, request.FILES or None, templates=templates)
     if request.method == "POST" and form.is_valid():
@@ -78,14 +73,14 @@ def campaign_detail(request, pk: int):
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "phases": campaign.phases.all(), "tasks": campaign.tasks.select_related("phase"),
         "obligations": campaign.obligations.select_related("anchor_phase", "anchor_obligation"),
-        "is_office": can_see_all_units(request.user) and request.user.has_role(Role.OFFICE),
+        "is_office": is_office(request.user),
     })
 
 
 @login_required
 def campaign_update(request, pk: int):
     """Change a campaign's title, dates or status; its due items follow."""
-    _office_only(request.user)
+    require_office(request.user)
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     form = CampaignEditForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +96,7 @@ def campaign_update(request, pk: int):
 
 @login_required
 def campaign_save_template(request, pk: int):
-    _office_only(request.user)
+    require_office(request.user)
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         title = request.POST.get("title", "").strip() or campaign.title
@@ -113,7 +108,7 @@ def campaign_save_template(request, pk: int):
 
 def _edit(request, campaign_pk: int, form_class, model, pk: int | None, save, title: str):
     """Shared create/edit flow for phases, tasks and obligations of a campaign."""
-    _office_only(request.user)
+    require_office(request.user)
     campaign = selectors.campaign_get_for_user(user=request.user, pk=campaign_pk)
     instance = get_object_or_404(model, pk=pk, campaign=campaign) if pk else model(campaign=campaign)
     kwargs = {} if form_class is PhaseForm else {"campaign": campaign}
@@ -196,7 +191,7 @@ def due_item_detail(request, pk: int):
     return render(request, "campaigns/due_item.html", {
         "item": item, "form": form, "history": history, "contact": contact,
         "can_submit": request.user.unit_id == item.unit_id and request.user.has_role(Role.LIAISON, Role.UNIT_LEADER),
-        "is_office": request.user.has_role(Role.OFFICE) and not request.user.is_admin_role_holder,
+        "is_office": is_office(request.user),
         "review_form": ReviewForm(),
     })
 
@@ -263,22 +258,14 @@ def board_export(request, pk: int):
     columns, rows = selectors.board_for_user(user=request.user, campaign=campaign, **_board_filters(request))
     content = exports.board_xlsx(campaign, columns, rows)
     audit_record("export.board", request=request, obj=campaign, detail={"rows": len(rows)})
-    return _xlsx_response(content, f"{campaign.title}-报送情况.xlsx")
+    return xlsx_response(content, f"{campaign.title}-报送情况.xlsx")
 
 
 @login_required
 def contacts_export(request, pk: int):
     """附表1 of every unit, in the form's layout, as one .xlsx."""
-    _office_only(request.user)
+    require_office(request.user)
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     content = exports.contacts_xlsx(campaign, services.contacts_for_campaign(campaign=campaign))
     audit_record("export.contacts", request=request, obj=campaign)
-    return _xlsx_response(content, f"{campaign.title}-附表1联系方式.xlsx")
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, f"{campaign.title}-附表1联系方式.xlsx")

@@ -12,3 +12,17 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    """A spreadsheet download: attachment (Chinese names per RFC 5987), never cached."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -23,9 +23,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from xiaoneng.core.xlsx import FORMULA_PREFIXES, safe_cell
+from xiaoneng.core.xlsx import (
+    FORMULA_PREFIXES,
+    XLSX_CONTENT_TYPE,  # noqa: F401 - re-exported for org callers
+    safe_cell,
+)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ENTRIES = 200
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 5000

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.xlsx import xlsx_response
+
 from . import imports, selectors, services
 from .forms import AccountCreateForm, AdminRolesForm, ImportForm, PersonForm, RankingGroupForm, UnitForm
 from .models import ADMIN_ROLES, Role
 from .phones import mask_phone
-from .spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -30,10 +31,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{date.today():%Y%m%d}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(content, f"{stem}-{date.today():%Y%m%d}.xlsx")
 
 
 # --- Units ------------------------------------------------------------------------------------
