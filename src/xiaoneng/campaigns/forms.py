@@ -17,6 +17,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class DateRangeMixin:
+    """start_date and end_date: the end must not come before the start (message at the end date)."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return data
+
+
 class StyledMixin:
     """Bootstrap classes on every widget, so templates stay plain."""
 
@@ -32,7 +43,7 @@ class StyledMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
-class CampaignForm(StyledMixin, forms.ModelForm):
+class CampaignForm(DateRangeMixin, StyledMixin, forms.ModelForm):
     template = forms.ChoiceField(label=_("Start from"), required=False)
     plan_document = forms.FileField(label=_("Plan document"), required=False,
                                     help_text=_("The work plan as issued: doc, docx, wps or pdf."))
@@ -49,26 +60,14 @@ class CampaignForm(StyledMixin, forms.ModelForm):
         choices += [(f"campaign:{t.pk}", t.title) for t in templates if not t.template_key]
         self.fields["template"].choices = choices
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must not be before the start date."))
-        return data
 
 
-class PhaseForm(StyledMixin, forms.ModelForm):
+class PhaseForm(DateRangeMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "start_date", "end_date", "order"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must not be before the start date."))
-        return data
 
 
 class AssignmentFields(forms.ModelForm):
@@ -173,15 +172,9 @@ class ContactForm(StyledMixin, forms.Form):
     liaison_email = forms.EmailField(label=_("Liaison's e-mail"), required=False)
 
 
-class CampaignEditForm(StyledMixin, forms.ModelForm):
+class CampaignEditForm(DateRangeMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "kind", "year", "start_date", "end_date", "status", "description"]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must not be before the start date."))
-        return data
