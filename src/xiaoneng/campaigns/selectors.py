@@ -69,26 +69,29 @@ class DueItemView:
 
     @property
     def css(self) -> str:
-        return {"overdue": "danger", "soon": "warning", "returned": "danger", "accepted": "success",
-                "submitted": "primary", "awaiting": "info", "late_submitted": "warning"}.get(self.status, "secondary")
+        return STATUS_CSS.get(self.status, "secondary")
+
+
+_SENT_STATUS = {SubmissionStatus.ACCEPTED: "accepted", SubmissionStatus.RETURNED: "returned",
+                SubmissionStatus.AWAITING_APPROVAL: "awaiting"}
+
+
+def status_of(sub_status: str | None, sub_on_time: bool, due: dt.date, today: dt.date, soon_until: dt.date) -> str:
+    """How a due item stands, from its latest submission (if any) and its due date: the one rule
+    the lists, the board and the export share."""
+    if sub_status is not None and sub_status != SubmissionStatus.WITHDRAWN:
+        return _SENT_STATUS.get(sub_status) or ("submitted" if sub_on_time else "late_submitted")
+    if due < today:
+        return "overdue"
+    return "soon" if due <= soon_until else "ontime"
 
 
 def due_item_status(item: DueItem, latest: Submission | None, today: dt.date, soon_until: dt.date) -> str:
     if item.state == DueItemState.WITHDRAWN:
         return "withdrawn"
-    if latest is not None and latest.status != SubmissionStatus.WITHDRAWN:
-        if latest.status == SubmissionStatus.ACCEPTED:
-            return "accepted"
-        if latest.status == SubmissionStatus.RETURNED:
-            return "returned"
-        if latest.status == SubmissionStatus.AWAITING_APPROVAL:
-            return "awaiting"
-        return "submitted" if latest.is_on_time else "late_submitted"
-    if item.due_date < today:
-        return "overdue"
-    if item.due_date <= soon_until:
-        return "soon"
-    return "ontime"
+    if latest is None:
+        return status_of(None, False, item.due_date, today, soon_until)
+    return status_of(latest.status, latest.is_on_time, item.due_date, today, soon_until)
 
 
 def _with_latest(items: QuerySet[DueItem]) -> list[DueItemView]:
@@ -193,20 +196,11 @@ def board_for_user(*, user: Any, campaign: Campaign, phase_id: int | None = None
     index = {key: i for i, (key, _) in enumerate(ordered)}
     units = {u.pk: u for u in Unit.objects.filter(pk__in={r[1] for r in rows_of_items})}
     rows: dict[int, BoardRow] = {}
-    finished = {SubmissionStatus.ACCEPTED: "accepted", SubmissionStatus.RETURNED: "returned",
-                SubmissionStatus.AWAITING_APPROVAL: "awaiting"}
-    withdrawn = SubmissionStatus.WITHDRAWN
     for pk, unit_id, obligation_id, key, _label, due, sub_status, sub_on_time in rows_of_items:
         row = rows.get(unit_id)
         if row is None:
             row = rows[unit_id] = BoardRow(units[unit_id], [None] * len(index))
-        # Inline for speed (18,000 cells): the same rules as _cell_status.
-        if sub_status is not None and sub_status != withdrawn:
-            cell_status = finished.get(sub_status) or ("submitted" if sub_on_time else "late_submitted")
-        elif due < today:
-            cell_status = "overdue"
-        else:
-            cell_status = "soon" if due <= soon_until else "ontime"
+        cell_status = status_of(sub_status, sub_on_time, due, today, soon_until)
         on_time = bool(sub_on_time)
         row.cells[index[(obligation_id, key)]] = BoardCell(pk, cell_status, on_time, sub_status is not None, due)
         if due <= today or sub_status is not None:
