@@ -96,6 +96,8 @@ def test_board_and_its_export(client_for, office, liaison_a, unit_a, unit_b, cam
     assert unit_a.name in page and unit_b.name in page
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet["A2"].value == "单位"
+    # The Chinese file name survives the download (RFC 5987), and the sheet is not cached.
+    assert "filename*=utf-8''" in export["Content-Disposition"] and export["Cache-Control"] == "no-store"
 
 
 def test_contact_form_is_filled_in_by_the_unit(client_for, office, liaison_a, unit_a, campaign):
