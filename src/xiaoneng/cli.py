@@ -36,6 +36,13 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     _manage("migrate", "--no-input", verbosity=0)
     _manage("demo")
     _manage("demo_campaign")
+    # Each app may ship an idempotent demo_<app> command; they run in this order when present.
+    from django.core.management import get_commands
+
+    available = get_commands()
+    for name in ("demo_publicity", "demo_assessment", "demo_supervision", "demo_feedback", "demo_surveys"):
+        if name in available:
+            _manage(name)
     return 0
 
 

@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "xiaoneng.core.notify",
     "xiaoneng.org",
     "xiaoneng.campaigns",
+    "xiaoneng.publicity",
+    "xiaoneng.assessment",
+    "xiaoneng.assessment.supervision",
+    "xiaoneng.feedback",
+    "xiaoneng.feedback.surveys",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,11 @@ urlpatterns = [
     path("org/", include("xiaoneng.org.urls")),
     path("calendar/", include("xiaoneng.core.workdays.urls")),
     path("campaigns/", include("xiaoneng.campaigns.urls")),
+    path("publicity/", include("xiaoneng.publicity.urls")),
+    path("assessment/", include("xiaoneng.assessment.urls")),
+    path("supervision/", include("xiaoneng.assessment.supervision.urls")),
+    path("feedback/", include("xiaoneng.feedback.urls")),
+    path("surveys/", include("xiaoneng.feedback.surveys.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

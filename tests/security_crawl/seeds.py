@@ -1,8 +1,9 @@
 """The world the security crawler walks: data of unit A (the signed-in liaison's) and unit B.
 
-Apps extend it here, never with a list of URLs:
+Apps extend it in ``seeds_<app>.py`` beside this file (imported automatically), never with a
+list of URLs:
 
-* add a seed function with ``@seed``: it creates rows of A with ``world.add_a(kind, obj)``
+* add a seed function (``from .seeds import seed, World, KWARG_KINDS``) with ``@seed``: it creates rows of A with ``world.add_a(kind, obj)``
   and rows of B with ``pk=world.b_pk()`` and ``world.add_b(kind, obj, *markers)``, where the
   markers are distinctive strings of B (names, titles) that must never reach A's liaison;
 * if a URL kwarg names its object (``campaign_id``), map it in ``KWARG_KINDS``; kwargs not
@@ -147,7 +148,19 @@ def _content_type(model):
     return ContentType.objects.get_for_model(model)
 
 
+def _load_app_seeds() -> None:
+    """Import every ``seeds_<app>.py`` beside this file: each registers its ``@seed`` functions."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if module.name.startswith("seeds_"):
+            importlib.import_module(f"{__package__}.{module.name}")
+
+
 def build_world(*, office: Any, unit_a: Any, liaison_a: Any) -> World:
+    _load_app_seeds()
     world = World(office=office, unit_a=unit_a, liaison_a=liaison_a)
     for function in SEEDS:
         function(world)

@@ -16,6 +16,13 @@ NAVIGATION: list[tuple[str, object, frozenset[str]]] = [
     ("org:person_list", _("People"), frozenset({Role.OFFICE, Role.LIAISON, Role.UNIT_LEADER})),
     ("org:account_list", _("Accounts"), frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
     ("audit:event_list", _("Audit log"), frozenset({Role.AUDIT_ADMIN})),
+    ("publicity:home", _("Publicity"), frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.LIAISON, Role.UNIT_LEADER})),
+    ("assessment:home", _("Assessment"),
+     frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.INSPECTOR, Role.LIAISON, Role.UNIT_LEADER})),
+    ("supervision:home", _("Problems and rectification"),
+     frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.INSPECTOR, Role.LIAISON, Role.UNIT_LEADER})),
+    ("feedback:home", _("Public cases"), frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.LIAISON, Role.UNIT_LEADER})),
+    ("surveys:home", _("Satisfaction surveys"), frozenset({Role.OFFICE, Role.BUREAU_LEADER, Role.LIAISON, Role.UNIT_LEADER})),
     ("workdays:year", _("Working-day calendar"), frozenset({Role.OFFICE})),
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicityConfig(AppConfig):
+    name = "xiaoneng.publicity"
+    label = "publicity"
