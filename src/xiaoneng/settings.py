@@ -81,9 +81,12 @@ INSTALLED_APPS = [
     "xiaoneng.org",
     "xiaoneng.campaigns",
     "xiaoneng.publicity",
+    "xiaoneng.publicity.bulletins",
     "xiaoneng.assessment",
+    "xiaoneng.assessment.results",
     "xiaoneng.assessment.supervision",
     "xiaoneng.feedback",
+    "xiaoneng.feedback.escalation",
     "xiaoneng.feedback.surveys",
 ]
 

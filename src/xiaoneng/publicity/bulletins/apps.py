@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BulletinsConfig(AppConfig):
+    name = "xiaoneng.publicity.bulletins"
+    label = "publicity_bulletins"
