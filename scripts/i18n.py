@@ -48,7 +48,12 @@ def main() -> int:
     missing = []
     for entry in po:
         if "fuzzy" in entry.flags:
+            # msgmerge's guess from a similar message ("Publicity" → the translation of
+            # "Publicity plan"): never ship a guess; the TSV or a person must supply it.
             entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.msgstr_plural = {0: ""} if entry.msgid_plural else {}
+            entry.previous_msgid = entry.previous_msgid_plural = None
         if entry.msgid_plural:
             text = table.get(entry.msgid) or table.get(entry.msgid_plural) or entry.msgstr_plural.get(0, "")
             entry.msgstr_plural = {0: text}
