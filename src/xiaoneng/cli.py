@@ -58,6 +58,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     web = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
         [python, "-m", "gunicorn", "xiaoneng.wsgi", "--bind", f"{args.host}:{args.port}",
          "--workers", str(args.workers), "--access-logfile", "-", "--graceful-timeout", "10",
+         # Anonymous survey answers are logged without address, agent or time of day.
+         "--logger-class", "xiaoneng.core.access_log.PrivacyLogger",
          # gunicorn's control socket sits in the home dir: two installations would share it.
          "--no-control-socket"],
     )

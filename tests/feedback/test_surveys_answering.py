@@ -78,7 +78,7 @@ def test_patient_answers_without_an_account_and_only_the_day_is_kept(client, sur
     assert "王医生" in page.content.decode() and "您对医生的服务态度是否满意" in page.content.decode()
     response = client.post(url, _form_data(survey, client, url))
     assert response.status_code == 200
-    assert "已记录" in response.content.decode() or "recorded" in response.content.decode()
+    assert "已提交" in response.content.decode() or "recorded" in response.content.decode()
     stored = Response.objects.get()
     assert stored.answered_on == TODAY and stored.distribution == link
     assert Answer.objects.filter(response=stored).count() == survey.questionnaire.questions.count()
@@ -113,7 +113,7 @@ def test_a_double_tap_or_a_retry_makes_one_response(client, survey, link):
     second = client.post(url, data)
     assert first.status_code == second.status_code == 200
     assert Response.objects.count() == 1
-    assert "已记录" in second.content.decode() or "recorded" in second.content.decode()
+    assert "已提交" in second.content.decode() or "recorded" in second.content.decode()
 
 
 def test_the_same_phone_answers_once_per_period_and_again_in_the_next(client, survey, link, office):

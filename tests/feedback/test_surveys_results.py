@@ -125,7 +125,7 @@ def test_office_builds_a_questionnaire_with_clear_errors(client_for, office):
     created = client.post(reverse("surveys:questionnaire_create"), {"title": "家庭医生签约服务满意度"})
     url = created["Location"]
     bad = client.post(url, {"kind": "single", "text": "您满意吗？", "choices": "满意", "satisfied": "1"})
-    assert "至少两个选项" in bad.content.decode() or "at least two options" in bad.content.decode()
+    assert "至少需要两个选项" in bad.content.decode() or "at least two options" in bad.content.decode()
     out_of_range = client.post(url, {"kind": "single", "text": "您满意吗？", "choices": "满意\n不满意",
                                      "satisfied": "3"})
     assert out_of_range.status_code == 200 and "1" in out_of_range.content.decode()

@@ -109,8 +109,20 @@ class AnswerForm(forms.Form):
                     widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                     error_messages={"required": _("Please answer this question.")})
 
-    def question_fields(self):
-        return [self[f"q{q.pk}"] for q in self.questions]
+    def question_rows(self) -> list[dict]:
+        """What the answering page draws, without Django's per-option widget templates (the page
+        is the hot path of a survey: drawn for every patient, on a phone)."""
+        rows = []
+        for number, question in enumerate(self.questions, start=1):
+            name = f"q{question.pk}"
+            current = self.data.get(name, "") if self.is_bound else ""
+            rows.append({
+                "number": number, "name": name, "text": question.text, "required": question.required,
+                "kind": question.kind,
+                "options": [(str(value), label, str(value) == current) for value, label in question.answer_values()],
+                "value": current, "errors": self.errors.get(name, []) if self.is_bound else [],
+            })
+        return rows
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
