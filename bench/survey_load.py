@@ -17,40 +17,19 @@ usage: python bench/survey_load.py [--clients 50] [--responses 3000] [--workers 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-BENCH_DIR = Path(__file__).resolve().parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _loadkit import Client, p99, recreate_database, run_clients, run_python, server_env, start_gunicorn  # noqa: E402
+
 TARGET_PER_SECOND = 200
-
-
-def sh_env(db_url: str, data_dir: str) -> dict:
-    env = dict(os.environ)
-    env.update({
-        "XIAONENG_DATABASE_URL": db_url, "XIAONENG_DATA_DIR": data_dir, "XIAONENG_DEBUG": "0",
-        "XIAONENG_SURVEY_RESPONSES_PER_IP_HOUR": "0", "XIAONENG_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "_survey_site", "PYTHONPATH": f"{BENCH_DIR}{os.pathsep}{env.get('PYTHONPATH', '')}",
-    })
-    return env
-
-
-def recreate_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 SETUP = r"""
@@ -81,79 +60,6 @@ print(Response.objects.count(), Answer.objects.count())
 """
 
 
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/bench/bare/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
-
-
-class Client:
-    """One phone: its own connection and cookies."""
-
-    def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        for attempt in range(2):
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()  # gunicorn's sync workers close idle keep-alive connections
-                if attempt:
-                    raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, data
-
-
-def run_clients(clients: int, per_client: int, work) -> tuple[list[float], list[int], float]:
-    latencies: list[float] = []
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
-
-    def run(index: int) -> None:
-        state = work.setup(index)
-        barrier.wait()
-        mine_lat, mine_status = [], []
-        for n in range(per_client):
-            start = time.perf_counter()
-            mine_status.append(work.step(state, n))
-            mine_lat.append(time.perf_counter() - start)
-        with lock:
-            latencies.extend(mine_lat)
-            statuses.extend(mine_status)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses, time.perf_counter() - began
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98] if len(values) >= 100 else max(values)
-
-
 FORM_KEY = re.compile(rb'name="form_key" value="([^"]+)"')
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUESTION = re.compile(rb'name="(q\d+)" value="(\d+)"')
@@ -171,76 +77,42 @@ def main() -> int:
     per_client = max(1, args.responses // args.clients)
     sent_total = per_client * args.clients
 
-    recreate_database(args.database)
     data_dir = tempfile.mkdtemp(prefix="xiaoneng-survey-bench-")
-    env = sh_env(f"postgres://postgres@127.0.0.1:5432/{args.database}", data_dir)
-    token = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True,
-                           text=True).stdout.strip().splitlines()[-1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "xiaoneng.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--graceful-timeout", "10", "--log-level", "warning",
-         "--worker-tmp-dir", data_dir],
-        env={**env, "DJANGO_SETTINGS_MODULE": "_survey_site"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = server_env(recreate_database(args.database), data_dir, XIAONENG_SURVEY_RESPONSES_PER_IP_HOUR="0")
+    token = run_python(SETUP, env).strip().splitlines()[-1]
+    server = start_gunicorn(env, args.port, args.workers, data_dir)
+    page = f"/surveys/a/{token}/"
+    forms: dict[int, tuple[Client, list[bytes]]] = {}
+
+    def load(state, n):  # a phone opens the page: form key and CSRF cookie
+        status, body = state[0].request("GET", page)
+        state[1].append(body)
+        return status
+
+    def answer(state, n):  # … and sends the answers, each from another phone (no device cookie)
+        client, bodies = state
+        body = bodies[n]
+        fields = {"form_key": FORM_KEY.search(body).group(1).decode(),
+                  "csrfmiddlewaretoken": CSRF.search(body).group(1).decode()}
+        for name, value in QUESTION.findall(body):
+            fields.setdefault(name.decode(), value.decode())
+        for name in TEXTAREA.findall(body):
+            fields[name.decode()] = "医生讲解很耐心"
+        client.cookies.pop("xn_survey_device", None)
+        return client.request("POST", page, urlencode(fields).encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded"})[0]
+
     try:
-        wait_for(args.port)
-        page = f"/surveys/a/{token}/"
-
-        class Bare:
-            def setup(self, index):
-                return Client(args.port)
-
-            def step(self, client, n):
-                return client.request("GET", "/bench/bare/")[0]
-
-        class Load:  # phase 1: each client loads its forms, as phones open the page
-            def setup(self, index):
-                return {"client": Client(args.port), "forms": []}
-
-            def step(self, state, n):
-                status, body = state["client"].request("GET", page)
-                state["forms"].append(body)
-                return status
-
-        forms_by_client: dict[int, tuple[Client, list[bytes]]] = {}
-
-        class Answer:  # phase 2: each client sends the answers of the forms it loaded
-            def setup(self, index):
-                return forms_by_client[index]
-
-            def step(self, state, n):
-                client, forms = state
-                body = forms[n]
-                fields = {"form_key": FORM_KEY.search(body).group(1).decode(),
-                          "csrfmiddlewaretoken": CSRF.search(body).group(1).decode()}
-                for name, value in QUESTION.findall(body):
-                    fields.setdefault(name.decode(), value.decode())
-                for name in TEXTAREA.findall(body):
-                    fields[name.decode()] = "医生讲解很耐心"
-                client.cookies.pop("xn_survey_device", None)  # each answer from another phone
-                status, data = client.request(
-                    "POST", page, urlencode(fields).encode(),
-                    {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{args.port}{page}"})
-                return status
-
-        bare_lat, bare_status, bare_time = run_clients(args.clients, per_client, Bare())
-
-        load_states: list = []
-
-        class RecordingLoad(Load):
-            def setup(self, index):
-                state = super().setup(index)
-                load_states.append((index, state))
-                return state
-
-        get_lat, get_status, get_time = run_clients(args.clients, per_client, RecordingLoad())
-        for index, state in load_states:
-            forms_by_client[index] = (state["client"], state["forms"])
-        post_lat, post_status, post_time = run_clients(args.clients, per_client, Answer())
+        bare_lat, bare_status, bare_time = run_clients(
+            args.clients, per_client, lambda i: Client(args.port),
+            lambda client, n: client.request("GET", "/bench/bare/")[0])
+        get_lat, get_status, get_time = run_clients(
+            args.clients, per_client, lambda i: forms.setdefault(i, (Client(args.port), [])), load)
+        post_lat, post_status, post_time = run_clients(args.clients, per_client, lambda i: forms[i], answer)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    found, answers = map(int, subprocess.run([sys.executable, "-c", COUNT], env=env, check=True,
-                                             capture_output=True, text=True).stdout.split())
+    found, answers = map(int, run_python(COUNT, env).split())
     ok_posts = sum(1 for s in post_status if s == 200)
     result = {
         "clients": args.clients, "workers": args.workers, "responses_sent": sent_total,
