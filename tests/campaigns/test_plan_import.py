@@ -222,3 +222,101 @@ def test_markup_in_an_uploaded_plan_is_shown_as_text_not_run(office_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert '<mark id="item-0" class="xn-mark-item">于3月5日前</mark>' in page
     assert '<mark id="heading-1" class="xn-mark-heading">(一)&lt;b&gt;加强' in page
+
+
+# --- Targets: the plan's quantitative goals become Target rows of the campaign (supervision) -------
+
+TARGET_PLAN = """关于印发2016年卫生计生工作目标责任考核实施方案的通知
+一、工作目标
+(一)妇幼健康
+确保孕产妇和儿童系统管理率保持在95%以上，孕产妇死亡率控制在30/10万以下，婴儿死亡率控制在16‰以下。
+(二)公共卫生
+高血压患者随访率达到95%以上，每年开展培训活动不低于4次，群众满意度超过90%。
+二、工作要求
+各单位于12月10日前报送工作总结。
+""".encode()
+
+
+def target_review(office_client) -> tuple[str, dict]:
+    location = upload(office_client, TARGET_PLAN, "targets.txt")["Location"]
+    return location, form_fields(office_client.get(location).content.decode())
+
+
+def target_prefix(fields: dict, indicator: str) -> str:
+    return next(key[: -len("-indicator")] for key, value in fields.items()
+                if key.startswith("target-") and key.endswith("-indicator") and value == indicator)
+
+
+def test_the_review_offers_each_target_read_from_the_plan_as_a_row(office_client):
+    location, fields = target_review(office_client)
+    assert fields["target-TOTAL_FORMS"] == "7"  # six read, one empty row to add one
+    prefix = target_prefix(fields, "孕产妇死亡率")
+    assert (fields[prefix + "-op"], fields[prefix + "-value"], fields[prefix + "-unit"]) == ("<=", "30", "1/100000")
+    assert 'class="xn-mark-target"' in office_client.get(location).content.decode()
+
+
+def test_confirming_creates_the_targets_with_their_operators_values_and_units(office_client):
+    from decimal import Decimal
+
+    location, fields = target_review(office_client)
+    response = office_client.post(location, fields)
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    rows = {t.indicator: (t.operator, t.value, t.unit_of_measure) for t in campaign.targets.all()}
+    assert rows == {
+        "孕产妇和儿童系统管理率": (">=", Decimal("95"), "%"),
+        "孕产妇死亡率": ("<=", Decimal("30"), "1/100000"),
+        "婴儿死亡率": ("<=", Decimal("16"), "‰"),
+        "高血压患者随访率": (">=", Decimal("95"), "%"),
+        "每年开展培训活动": (">=", Decimal("4"), "次"),
+        "群众满意度": (">", Decimal("90"), "%"),  # 超过 excludes the number
+    }
+    assert campaign.targets.get(indicator="孕产妇死亡率").source_span == "孕产妇死亡率控制在30/10万以下"
+    assert "目标" not in campaign.description  # no longer copied into the description
+
+
+def test_a_corrected_deleted_and_added_target_are_respected(office_client):
+    location, fields = target_review(office_client)
+    fields[target_prefix(fields, "群众满意度") + "-op"] = ">="
+    fields[target_prefix(fields, "每年开展培训活动") + "-delete"] = "on"
+    fields.update({"target-6-indicator": "健康教育知晓率", "target-6-op": ">=", "target-6-value": "85",
+                   "target-6-unit": "%"})
+    office_client.post(location, fields)
+    campaign = Campaign.objects.get()
+    assert campaign.targets.get(indicator="群众满意度").operator == ">="
+    assert not campaign.targets.filter(indicator="每年开展培训活动").exists()
+    assert campaign.targets.get(indicator="健康教育知晓率").value == 85
+    assert campaign.targets.count() == 6
+
+
+def test_a_target_row_without_a_value_is_refused_at_the_field_and_nothing_is_created(office_client):
+    location, fields = target_review(office_client)
+    fields[target_prefix(fields, "婴儿死亡率") + "-value"] = ""
+    response = office_client.post(location, fields)
+    assert response.status_code == 200 and "invalid-feedback" in response.content.decode()
+    assert Campaign.objects.count() == 0
+
+
+def test_a_failure_while_creating_the_targets_leaves_nothing_behind(office_client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from xiaoneng.assessment.supervision import services as supervision
+    from xiaoneng.assessment.supervision.models import Target
+    from xiaoneng.campaigns.models import Obligation
+
+    real = supervision.target_create
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise ValidationError("目标写入失败")
+        return real(**kwargs)
+
+    monkeypatch.setattr(supervision, "target_create", failing)
+    location, fields = target_review(office_client)
+    response = office_client.post(location, fields)
+    assert response.status_code == 200 and "目标写入失败" in response.content.decode()
+    assert (Campaign.objects.count(), Target.objects.count(), Obligation.objects.count()) == (0, 0, 0)
+    office_client.post(location, fields)  # the draft is kept: confirming again works once it can
+    assert Campaign.objects.count() == 1

@@ -121,14 +121,29 @@ def _kind_of(title: str) -> str:
 
 
 def _description(draft: dict) -> str:
-    lines = []
-    if draft.get("doc_number"):
-        lines.append(str(draft["doc_number"]))
-    targets = [t for t in draft.get("targets") or () if t.get("text")]
-    if targets:
-        lines.append("目标:")
-        lines.extend(f"- {target['text']}" for target in targets)
-    return "\n".join(lines)
+    # The targets are Target rows of the campaign (supervision), no longer copied in here.
+    return str(draft["doc_number"]) if draft.get("doc_number") else ""
+
+
+def _targets_create(*, campaign: Campaign, draft: dict, user: Any, request: Any = None) -> int:
+    """One Target row per reviewed target, through the supervision service (refused → nothing is kept)."""
+    from decimal import Decimal, InvalidOperation
+
+    from xiaoneng.assessment.supervision.services import target_create
+
+    count = 0
+    for target in draft.get("targets") or ():
+        if target.get("delete") or target.get("value") in (None, ""):
+            continue
+        try:
+            value = Decimal(str(target["value"]))
+        except InvalidOperation as exc:
+            raise ValidationError(f"{target.get('indicator', '')}: {target['value']}", code="invalid_target") from exc
+        target_create(campaign=campaign, indicator=(target.get("indicator") or target.get("text") or "").strip(),
+                      operator=target.get("op") or ">=", value=value, unit_of_measure=target.get("unit") or "",
+                      source_span=target.get("text") or "", actor=user, request=request)
+        count += 1
+    return count
 
 
 def _obligation_for(item: dict, *, campaign: Campaign, text: str, order: int) -> Obligation | None:
@@ -168,7 +183,7 @@ def _obligation_for(item: dict, *, campaign: Campaign, text: str, order: int) ->
 
 @transaction.atomic
 def campaign_create_from_plan(*, user: Any, draft: dict, request: Any = None) -> Campaign:
-    """Create a campaign with its phases, obligations and tasks from a reviewed draft, all or nothing."""
+    """Create a campaign with its phases, obligations, tasks and targets from a reviewed draft, all or nothing."""
     year = int(draft.get("reference_year") or timezone.localdate().year)
     text = draft.get("text") or ""
     schedule = [item for item in draft.get("schedule") or () if not item.get("delete")]
@@ -204,4 +219,5 @@ def campaign_create_from_plan(*, user: Any, draft: dict, request: Any = None) ->
         heading = headings[index]
         services.task_save(user=user, request=request, task=Task(
             campaign=campaign, title=heading.get("title", "")[:300], order=order))
+    _targets_create(campaign=campaign, draft=draft, user=user, request=request)
     return campaign

@@ -116,6 +116,38 @@ class ScheduleItemForm(forms.Form):
         return item
 
 
+TARGET_OPERATORS = [(">=", "≥ (以上)"), (">", "> (超过)"), ("<=", "≤ (以下/以内)"), ("<", "< (低于/不满)"), ("=", "=")]
+
+
+class TargetItemForm(forms.Form):
+    """A quantitative target read from the plan: becomes a Target row of the campaign on confirm."""
+
+    source = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    indicator = forms.CharField(label=_("Indicator"), required=False, max_length=200,
+                                widget=forms.TextInput(attrs=SMALL))
+    op = forms.ChoiceField(label=_("Comparison"), choices=[("", "—"), *TARGET_OPERATORS], required=False,
+                           widget=forms.Select(attrs=SELECT))
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=16, decimal_places=4,
+                               widget=forms.NumberInput(attrs={**SMALL, "step": "any"}))
+    unit = forms.CharField(label=_("Unit of measure"), required=False, max_length=20,
+                           widget=forms.TextInput(attrs=SMALL))
+    delete = forms.BooleanField(label=_("Delete"), required=False, widget=CHECK)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delete") or not self.has_changed() and self.empty_permitted:
+            return data
+        for name in ("indicator", "op", "value"):
+            if name not in self.errors and data.get(name) in (None, ""):
+                self.add_error(name, _("A target needs an indicator, a comparison and a value."))
+        return data
+
+    def item(self) -> dict:
+        data = self.cleaned_data
+        return {"indicator": data["indicator"].strip(), "op": data["op"], "value": str(data["value"]),
+                "unit": (data.get("unit") or "").strip()}
+
+
 class HeadingForm(forms.Form):
     source = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Heading"), max_length=300, widget=forms.TextInput(attrs=SMALL))
@@ -124,6 +156,14 @@ class HeadingForm(forms.Form):
 
 ScheduleFormSet = forms.formset_factory(ScheduleItemForm, extra=3, max_num=200, absolute_max=250)
 HeadingFormSet = forms.formset_factory(HeadingForm, extra=0, max_num=500, absolute_max=600)
+TargetFormSet = forms.formset_factory(TargetItemForm, extra=1, max_num=300, absolute_max=350)
+
+
+def target_initial_from_draft(draft: dict) -> list[dict]:
+    """Initial rows of the targets' review form, one per target read from the plan."""
+    return [{"source": index, "indicator": target.get("indicator") or "", "op": target.get("op") or "",
+             "value": target.get("value"), "unit": target.get("unit") or ""}
+            for index, target in enumerate(draft.get("targets") or ())]
 
 
 def initial_from_draft(draft: dict) -> tuple[dict, list[dict], list[dict]]:
@@ -146,8 +186,8 @@ def initial_from_draft(draft: dict) -> tuple[dict, list[dict], list[dict]]:
 
 
 def draft_from_forms(draft: dict, meta: PlanMetaForm, schedule: forms.BaseFormSet,
-                     headings: forms.BaseFormSet) -> dict:
-    """The stored draft with the reviewed title, year, schedule and task choices applied."""
+                     headings: forms.BaseFormSet, targets: forms.BaseFormSet | None = None) -> dict:
+    """The stored draft with the reviewed title, year, schedule, task choices and targets applied."""
     original = draft.get("schedule") or []
     items = []
     for form in schedule:
@@ -166,5 +206,20 @@ def draft_from_forms(draft: dict, meta: PlanMetaForm, schedule: forms.BaseFormSe
         base["title"] = form.cleaned_data["title"]
         base["task"] = bool(form.cleaned_data.get("task"))
         new_headings.append(base)
-    return {**draft, "title": meta.cleaned_data["title"], "reference_year": meta.cleaned_data["year"],
-            "schedule": items, "headings": new_headings}
+    reviewed = {**draft, "title": meta.cleaned_data["title"], "reference_year": meta.cleaned_data["year"],
+                "schedule": items, "headings": new_headings}
+    if targets is not None:
+        original_targets = draft.get("targets") or []
+        kept = []
+        for form in targets:
+            if not form.cleaned_data or form.cleaned_data.get("delete") or form.cleaned_data.get("value") is None:
+                continue
+            item = form.item()
+            source = form.cleaned_data.get("source")
+            if source is not None and 0 <= source < len(original_targets):
+                for key in ("text", "span"):
+                    if key in original_targets[source]:
+                        item[key] = original_targets[source][key]
+            kept.append(item)
+        reviewed["targets"] = kept
+    return reviewed

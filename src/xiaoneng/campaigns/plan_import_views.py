@@ -24,8 +24,10 @@ from .plan_import_forms import (
     PlanMetaForm,
     PlanUploadForm,
     ScheduleFormSet,
+    TargetFormSet,
     draft_from_forms,
     initial_from_draft,
+    target_initial_from_draft,
 )
 
 SESSION_KEY = "campaign_plan_drafts"
@@ -111,8 +113,10 @@ def plan_review(request, key: str):
     meta = PlanMetaForm(data, initial=meta_initial, prefix="plan")
     schedule = ScheduleFormSet(data, initial=schedule_initial, prefix="item")
     headings = HeadingFormSet(data, initial=heading_initial, prefix="heading")
-    if request.method == "POST" and meta.is_valid() and schedule.is_valid() and headings.is_valid():
-        reviewed = draft_from_forms(draft, meta, schedule, headings)
+    targets = TargetFormSet(data, initial=target_initial_from_draft(draft), prefix="target")
+    valid = [form.is_valid() for form in (meta, schedule, headings, targets)]  # every form, for every error
+    if request.method == "POST" and all(valid):
+        reviewed = draft_from_forms(draft, meta, schedule, headings, targets)
         drafts.pop(key, None)
         request.session[SESSION_KEY] = drafts
         request.session.save()
@@ -131,5 +135,7 @@ def plan_review(request, key: str):
                            else "") for form in schedule.forms],
         "heading_rows": [(form, f"heading-{form.initial.get('source')}") for form in headings.forms],
         "marked_text": marked_text(draft.get("text") or "", _spans(draft)),
-        "targets": draft.get("targets") or [],
+        "targets": targets,
+        "target_rows": [(form, f"target-{form.initial['source']}" if form.initial.get("source") is not None
+                         else "") for form in targets.forms],
     })
