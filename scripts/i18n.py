@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -34,7 +35,7 @@ def pending_translations() -> dict[str, str]:
 
 def main() -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiaoneng.settings")
-    env.setdefault("XIAONENG_DATA_DIR", "/tmp/xiaoneng-i18n")
+    env.setdefault("XIAONENG_DATA_DIR", tempfile.mkdtemp(prefix="xiaoneng-i18n-"))
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location",
          "-i", "planimport/*", "-i", "static/*"],

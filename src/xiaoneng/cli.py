@@ -40,7 +40,8 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     from django.core.management import get_commands
 
     available = get_commands()
-    for name in ("demo_publicity", "demo_assessment", "demo_supervision", "demo_feedback", "demo_surveys"):
+    for name in ("demo_publicity", "demo_bulletins", "demo_assessment", "demo_assessment_results",
+                 "demo_supervision", "demo_feedback", "demo_surveys"):
         if name in available:
             _manage(name)
     return 0

@@ -8,6 +8,7 @@ XIAONENG_HTTPS=1 (secure cookies, HSTS, redirect to HTTPS).
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +59,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _generated_once(file_name: str, make) -> str:
+    """A development key generated once and kept in the data dir (set the variable in production)."""
+    key_file = DATA_DIR / file_name
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+    return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+# Personal data of cases (phone, ID number): Fernet keys, newest first, comma-separated; the
+# older ones only decrypt until `xiaoneng manage rotate_pii_key` has re-encrypted every row.
+PII_KEYS = env_list("PII_KEYS", []) or [_generated_once("pii_key", _fernet_key)]
+# The key of the keyed hashes (tracking codes, phone look-ups). Keep it: codes cannot be re-hashed.
+PII_HASH_KEY = env_str("PII_HASH_KEY") or _generated_once("pii_hash_key", lambda: secrets.token_urlsafe(32))
+
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 HTTPS = env_bool("HTTPS", False)
@@ -154,6 +177,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work (Huey) -----------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+
+# --- Cache: the rate-limit counters of the public forms must be shared by every web worker ---
+# Redis when configured (several machines); otherwise files in the data dir, which every
+# gunicorn worker on this machine shares (per-process memory would multiply each limit).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "xn"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {
@@ -264,6 +297,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "xiaoneng@localhost")
 SMS_BACKEND = env_str("SMS_BACKEND", "xiaoneng.core.notify.sms.LoggingSmsBackend")
 REMINDER_WORKING_DAYS_BEFORE = env_int("REMINDER_WORKING_DAYS_BEFORE", 2)
+
+# --- Satisfaction surveys: ceilings per client address (0 = off) -------------------------
+# Generous: a hospital's patients share one address; the per-browser token does the real work.
+SURVEY_RESPONSES_PER_IP_HOUR = env_int("SURVEY_RESPONSES_PER_IP_HOUR", 600)
+SURVEY_CODE_FAILURES_PER_IP_HOUR = env_int("SURVEY_CODE_FAILURES_PER_IP_HOUR", 20)
+# Official-document fonts, JSON {"仿宋_GB2312": "仿宋"} or {"黑体": ["方正黑体_GBK", "SimHei"]};
+# parsed and checked by xiaoneng.core.officialdoc.fonts (docs/officialdoc.md).
+OFFICIAL_FONTS = env_str("OFFICIAL_FONTS", "")
 
 # --- Logging: one line per record, with the request id for tracing a 500 ----------------
 LOGGING = {

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -22,6 +23,36 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The user's unit and what needs their attention."""
     return render(request, "core/home.html", {"attention": selectors.attention_items_for_user(user=request.user)})
+
+
+# What anyone may read without an account, in the order the public looks for it.
+PUBLIC_PAGES = [
+    ("feedback:public_file", _lazy("File a complaint, report or suggestion"),
+     _lazy("Tell the health bureau about a service; you get a tracking code.")),
+    ("feedback:public_track", _lazy("Follow your case"), _lazy("With the tracking code, read the reply and rate it.")),
+    ("supervision:public_problems", _lazy("Problems found and their rectification"),
+     _lazy("What inspections found at each unit and what is being done.")),
+    ("publicity_bulletins:public_ranking", _lazy("Publicity rankings"),
+     _lazy("The monthly ranking of units' publicity work.")),
+    ("assessment_results:public_results", _lazy("Assessment results"),
+     _lazy("Published results of the inspection and assessment rounds.")),
+    ("feedback_escalation:public_summary", _lazy("Monthly summary of public cases"),
+     _lazy("How many cases came in and how many were handled on time.")),
+]
+
+
+@require_GET
+def public_index(request):
+    """The public's entry page: links to every page published without an account."""
+    from django.urls import NoReverseMatch, reverse
+
+    pages = []
+    for name, title, text in PUBLIC_PAGES:
+        try:
+            pages.append({"url": reverse(name), "title": title, "text": text})
+        except NoReverseMatch:
+            continue
+    return render(request, "core/public_index.html", {"pages": pages})
 
 
 @require_GET
