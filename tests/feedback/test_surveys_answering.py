@@ -84,7 +84,7 @@ def test_patient_answers_without_an_account_and_only_the_day_is_kept(client, sur
     assert Answer.objects.filter(response=stored).count() == survey.questionnaire.questions.count()
     assert Answer.objects.get(response=stored, text__gt="").text == "护士很耐心"
     # The browser got a random cookie, scoped to the answering pages only.
-    cookie = response.cookies[tokens.DEVICE_COOKIE]
+    cookie = client.cookies[tokens.DEVICE_COOKIE]  # issued with the form
     assert cookie["path"] == "/surveys/a/" and cookie["httponly"]
 
 

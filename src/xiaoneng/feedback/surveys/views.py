@@ -327,13 +327,20 @@ def public_answer(request, token: str):
             }
             title, text = texts[result.outcome]
             response = render(request, "surveys/public_message.html", {"title": title, "text": text})
-            if result.new_device_cookie:
-                response.set_cookie(tokens.DEVICE_COOKIE, result.new_device_cookie, max_age=400 * 24 * 3600,
-                                    secure=request.is_secure(), httponly=True, samesite="Lax",
-                                    path=reverse("surveys:home") + "a/")
+            if result.new_device_cookie:  # the browser had no cookie yet (blocked before?)
+                _set_device_cookie(request, response, result.new_device_cookie)
             return response
     elif request.method == "POST":
         status = 400
-    return render(request, "surveys/public_answer.html",
-                  {"distribution": distribution, "survey": survey, "form": form, "needs_code": needs_code},
-                  status=status)
+    response = render(request, "surveys/public_answer.html",
+                      {"distribution": distribution, "survey": survey, "form": form, "needs_code": needs_code},
+                      status=status)
+    if not request.COOKIES.get(tokens.DEVICE_COOKIE):
+        # Issued with the form, so a double tap's two posts carry the same browser cookie.
+        _set_device_cookie(request, response, tokens.new_device_cookie())
+    return response
+
+
+def _set_device_cookie(request, response, value: str) -> None:
+    response.set_cookie(tokens.DEVICE_COOKIE, value, max_age=400 * 24 * 3600, secure=request.is_secure(),
+                        httponly=True, samesite="Lax", path=reverse("surveys:home") + "a/")
