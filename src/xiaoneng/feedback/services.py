@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -162,17 +161,31 @@ def intake_unit() -> Unit:
     return unit
 
 
+def _derived_code(label: str, submission_key: str, length: int) -> str:
+    """A code drawn from HMAC(server key, form key): uniform over the alphabet, unguessable
+    without the server's key, and the same every time the same form is sent."""
+    number = int.from_bytes(keyed_hmac_digest(f"feedback.{label}", submission_key), "big")
+    chars = []
+    for _position in range(length):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[index])
+    return "".join(chars)
+
+
 def _codes_for(submission_key: str) -> tuple[str, str]:
-    """Codes for this form load: the same for a retry of the same form (kept encrypted, 15 min)."""
-    code, secret = _random_code(CODE_LENGTH), _random_code(SECRET_LENGTH)
+    """Codes for this form load: a retry of the same form (a double click, a lost answer) gets
+    the same code and secret, computed again rather than remembered, so no cache or race can
+    hand two retries different codes."""
     if not submission_key:
-        return code, secret
-    key = f"feedback:filing:{keyed_hash('submission', submission_key)}"
-    cache.add(key, pii_encrypt(f"{code}|{secret}"), 900)
-    stored = cache.get(key)
-    if stored:
-        code, secret = pii_decrypt(stored).split("|", 1)
-    return code, secret
+        return _random_code(CODE_LENGTH), _random_code(SECRET_LENGTH)
+    return (_derived_code("tracking-code", submission_key, CODE_LENGTH),
+            _derived_code("secret", submission_key, SECRET_LENGTH))
+
+
+def keyed_hmac_digest(label: str, value: str) -> bytes:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(f"xiaoneng.{label}", value, algorithm="sha256").digest()
 
 
 def case_file(
