@@ -41,10 +41,11 @@ def run_python(code: str, env: dict) -> str:
                           text=True).stdout
 
 
-def start_gunicorn(env: dict, port: int, workers: int, tmp_dir: str) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, workers: int, tmp_dir: str, threads: int = 1) -> subprocess.Popen:
+    threading_args = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "xiaoneng.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--graceful-timeout", "10", "--log-level", "warning",
+         "--workers", str(workers), *threading_args, "--graceful-timeout", "10", "--log-level", "warning",
          "--worker-tmp-dir", tmp_dir, "--no-control-socket"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

@@ -71,6 +71,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--responses", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1, help="gthread workers with this many threads each")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", default="xn_survey_bench")
     args = parser.parse_args()
@@ -80,7 +81,7 @@ def main() -> int:
     data_dir = tempfile.mkdtemp(prefix="xiaoneng-survey-bench-")
     env = server_env(recreate_database(args.database), data_dir, XIAONENG_SURVEY_RESPONSES_PER_IP_HOUR="0")
     token = run_python(SETUP, env).strip().splitlines()[-1]
-    server = start_gunicorn(env, args.port, args.workers, data_dir)
+    server = start_gunicorn(env, args.port, args.workers, data_dir, threads=args.threads)
     page = f"/surveys/a/{token}/"
     forms: dict[int, tuple[Client, list[bytes]]] = {}
 
@@ -115,7 +116,7 @@ def main() -> int:
     found, answers = map(int, run_python(COUNT, env).split())
     ok_posts = sum(1 for s in post_status if s == 200)
     result = {
-        "clients": args.clients, "workers": args.workers, "responses_sent": sent_total,
+        "clients": args.clients, "workers": args.workers, "threads": args.threads, "responses_sent": sent_total,
         "responses_ok": ok_posts, "responses_in_db": found, "answers_in_db": answers,
         "lost": sent_total - found,
         "responses_per_s": round(sent_total / post_time, 1),

@@ -185,17 +185,28 @@ def distribution_accepts(distribution: Distribution, today: dt.date) -> bool:
             and survey.starts_on <= today <= survey.ends_on)
 
 
+# Period secrets never change while their period lasts, so each process keeps the ones it has
+# read (at most a few per open survey); the nightly purge only deletes secrets of past periods.
+_SECRETS: dict[tuple[int, int], str] = {}
+
+
 def _period_secret(survey: Survey, period_index: int) -> str:
+    cached = _SECRETS.get((survey.pk, period_index))
+    if cached:
+        return cached
     secret = PeriodSecret.objects.filter(survey=survey, period_index=period_index).values_list(
         "secret", flat=True).first()
-    if secret:
-        return secret
-    try:
-        with transaction.atomic():
-            return PeriodSecret.objects.create(survey=survey, period_index=period_index,
-                                               secret=tokens.new_period_secret()).secret
-    except IntegrityError:  # another request made it first
-        return PeriodSecret.objects.get(survey=survey, period_index=period_index).secret
+    if not secret:
+        try:
+            with transaction.atomic():
+                secret = PeriodSecret.objects.create(survey=survey, period_index=period_index,
+                                                     secret=tokens.new_period_secret()).secret
+        except IntegrityError:  # another request made it first
+            secret = PeriodSecret.objects.get(survey=survey, period_index=period_index).secret
+    if len(_SECRETS) > 1000:
+        _SECRETS.clear()
+    _SECRETS[(survey.pk, period_index)] = secret
+    return secret
 
 
 def response_submit(*, distribution: Distribution, answers: dict[int, object], form_key: str,
@@ -204,33 +215,31 @@ def response_submit(*, distribution: Distribution, answers: dict[int, object], f
 
     ``answers`` maps question ids to an int (choice index or rating) or a str (text), already
     validated by the form. Nothing identifying the person is passed in, so nothing can be stored.
+    One transaction; a unique key refuses a repeat (no check-then-insert), and a refusal is told
+    apart only on that rare path.
     """
     today = today or timezone.localdate()
     survey = distribution.survey
     if not distribution_accepts(distribution, today):
         return AnswerResult(Outcome.CLOSED)
     key_digest = tokens.form_key_digest(form_key)
-    if SubmissionKey.objects.filter(key=key_digest).exists():
-        return AnswerResult(Outcome.ALREADY_RECORDED)
     cookie = device_cookie or tokens.new_device_cookie()
+    new_cookie = "" if device_cookie else cookie
     period = survey.period_index(today)
-    secret = _period_secret(survey, period) if distribution.method == DistributionMethod.LINK else ""
+    by_link = distribution.method == DistributionMethod.LINK
+    secret = _period_secret(survey, period) if by_link else ""
     try:
         with transaction.atomic():
             # The form key first: of twenty identical concurrent posts, nineteen stop here.
             SubmissionKey.objects.create(key=key_digest, created_on=today)
-            if distribution.method == DistributionMethod.CODES:
+            if by_link:
+                DeviceToken.objects.create(survey=survey, period_index=period,
+                                           token=tokens.device_token(secret, cookie, distribution.pk))
+            else:
                 used = PaperCode.objects.filter(distribution=distribution, code_hash=tokens.paper_code_hash(code),
                                                 used=False).update(used=True)
                 if used != 1:
                     raise _Refused(Outcome.CODE_INVALID)
-            else:
-                token = tokens.device_token(secret, cookie, distribution.pk)
-                try:
-                    with transaction.atomic():
-                        DeviceToken.objects.create(survey=survey, period_index=period, token=token)
-                except IntegrityError:
-                    raise _Refused(Outcome.DEVICE_ALREADY) from None
             response = Response.objects.create(distribution=distribution, survey=survey,
                                                unit_id=distribution.unit_id, answered_on=today)
             Answer.objects.bulk_create(
@@ -239,10 +248,12 @@ def response_submit(*, distribution: Distribution, answers: dict[int, object], f
                        text=value if isinstance(value, str) else "")
                 for question_id, value in answers.items() if value not in (None, ""))
     except _Refused as refused:
-        return AnswerResult(refused.outcome, "" if device_cookie else cookie)
+        return AnswerResult(refused.outcome, new_cookie)
     except IntegrityError:
-        return AnswerResult(Outcome.ALREADY_RECORDED)
-    return AnswerResult(Outcome.RECORDED, "" if device_cookie else cookie)
+        if SubmissionKey.objects.filter(key=key_digest).exists():
+            return AnswerResult(Outcome.ALREADY_RECORDED)
+        return AnswerResult(Outcome.DEVICE_ALREADY, new_cookie)
+    return AnswerResult(Outcome.RECORDED, new_cookie)
 
 
 class _Refused(Exception):
