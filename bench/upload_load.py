@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -142,6 +143,7 @@ def main() -> int:
     }
     result["meets_target"] = (result["accepted"] == result["rows"] == result["files_on_disk"] == total
                               and result["sha256_mismatch"] == 0 and result["sha256_match_sent"])
+    shutil.rmtree(data_dir, ignore_errors=True)  # up to 10 GB of uploads
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
