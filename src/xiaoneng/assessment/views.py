@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.selectors import is_office, require_office
 from xiaoneng.org.spreadsheets import SpreadsheetError
@@ -35,12 +36,6 @@ logger = logging.getLogger(__name__)
 MAX_CHANGE_BYTES = 16 * 1024
 
 
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -102,7 +97,7 @@ def scheme_edit(request, pk: int):
         try:
             services.scheme_update(scheme=scheme, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:scheme_detail", pk=scheme.pk)
@@ -142,7 +137,7 @@ def criterion_edit(request, scheme_pk: int, pk: int | None = None):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "frozen":
                 messages.error(request, exc.messages[0])
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:scheme_detail", pk=scheme.pk)
@@ -217,7 +212,7 @@ def round_create(request):
         try:
             round_ = services.round_create(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The round has been created; add teams and units, then open it."))
             return redirect("assessment:round_detail", pk=round_.pk)
@@ -254,7 +249,7 @@ def round_edit(request, pk: int):
             services.round_update(round_=round_, name=form.cleaned_data["name"], scheme=form.cleaned_data["scheme"],
                                   actor=request.user, request=request)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             if getattr(exc, "code", None) == "locked":
                 messages.error(request, exc.messages[0])
         else:
@@ -295,7 +290,7 @@ def team_edit(request, round_pk: int, pk: int | None = None):
         try:
             services.team_save(round_=round_, team=team, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             if getattr(exc, "code", None) == "locked":
                 messages.error(request, exc.messages[0])
         else:

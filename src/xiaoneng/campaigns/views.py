@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.models import RankingGroup, Role
 from xiaoneng.org.selectors import is_office, require_office
@@ -27,14 +28,6 @@ from .forms import (
     TaskForm,
 )
 from .models import Obligation, Phase, Task, UnitContact
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -60,7 +53,7 @@ def campaign_create(request):
             campaign = services.campaign_create(user=request.user, request=request, template=template,
                                                 **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The campaign has been created."))
             return redirect("campaigns:detail", pk=campaign.pk)
@@ -87,7 +80,7 @@ def campaign_update(request, pk: int):
         try:
             services.campaign_update(user=request.user, campaign=form.save(commit=False), request=request)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("campaigns:detail", pk=campaign.pk)
@@ -119,7 +112,7 @@ def _edit(request, campaign_pk: int, form_class, model, pk: int | None, save, ti
         try:
             save(obj, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("campaigns:detail", pk=campaign.pk)
@@ -176,7 +169,7 @@ def due_item_detail(request, pk: int):
                         files=request.FILES.getlist("files"), request=request,
                         idempotency_key=form.cleaned_data.get("idempotency_key") or None)
             except ValidationError as exc:
-                _form_errors_from(exc, form)
+                form_errors_from(exc, form)
             else:
                 messages.success(request, _("Your report has been sent."))
                 return redirect("campaigns:due_item", pk=item.pk)

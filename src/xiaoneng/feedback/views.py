@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.security.ip import client_ip
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.selectors import is_office, require_business_user, require_office
@@ -48,12 +49,6 @@ TRACK_SESSION_SECONDS = 30 * 60
 ATTACHMENT_CSP = "sandbox; default-src 'none'"
 
 
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _too_many(request, what: str):
@@ -91,7 +86,7 @@ def public_file(request):
             where=data["where"], name=data["name"], phone=data["phone"], is_anonymous=data["is_anonymous"],
             uploads=data["attachments"], submission_key=data["submission_key"], request=request)
     except ValidationError as exc:
-        _form_errors_from(exc, form)
+        form_errors_from(exc, form)
         return render(request, "feedback/public_file.html", {"form": form}, status=400)
     if not filed.duplicate:
         ratelimit.count_hit(ratelimit.filing_limits(), ip)
@@ -201,7 +196,7 @@ def case_enter(request):
                 is_anonymous=data["is_anonymous"], channel=data["channel"], uploads=data["attachments"],
                 entered_by=request.user, received_at=received_at, request=request)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             return render(request, "feedback/case_entered.html", {"filed": filed})
     return render(request, "feedback/case_enter.html", {"form": form}, status=400 if form.errors else 200)
@@ -283,7 +278,7 @@ def case_action(request, pk: int, action: str):
         if form is None:
             messages.error(request, " ".join(exc.messages))
         else:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
             return render(request, "feedback/case_detail.html",
                           _detail_context(request, case, **{f"{action}_form": form, "open_form": action}),
                           status=400)

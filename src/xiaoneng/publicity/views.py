@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.files.selectors import stored_file_list_for_user
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.scoping import get_for_user
 from xiaoneng.org.models import Role
 from xiaoneng.org.selectors import is_office, require_business_user, require_office
@@ -44,14 +45,6 @@ from .models import (
     ScoringRuleSet,
     Veto,
 )
-
-
-def _errors_into(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _month_param(request, campaign) -> tuple[int, int]:
@@ -137,7 +130,7 @@ def item_create(request, pk: int):
                 images=[f for f in d["images"] if f], attachments=[f for f in d["attachments"] if f],
                 idempotency_key=d.get("idempotency_key") or None, request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The item has been sent.") if item.status == NewsItemStatus.SUBMITTED
                              else _("The item is waiting for your unit leader's approval."))
@@ -231,7 +224,7 @@ def adoption_add(request, pk: int):
                 services.adoption_claim(user=request.user, item=item, data=data, request=request)
                 messages.success(request, _("Your claim has been sent; it scores once the office verifies it."))
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             return redirect("publicity:item", pk=item.pk)
     return render(request, "publicity/adoption_form.html", {"form": form, "item": item, "is_office": office})
@@ -409,7 +402,7 @@ def outlets(request):
         try:
             services.outlet_save(user=request.user, outlet=form.instance, request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The outlet has been saved."))
             return redirect("publicity:outlets")
@@ -442,7 +435,7 @@ def commissions(request, pk: int):
             services.commission_create(user=request.user, campaign=campaign, units=d["units"], kind=d["kind"],
                                        title=d["title"], due_on=d["due_on"], request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The request has been sent to the units."))
             return redirect("publicity:commissions", pk=campaign.pk)
@@ -482,7 +475,7 @@ def vetoes(request, pk: int):
             services.veto_set(user=request.user, campaign=campaign, unit=form.cleaned_data["unit"], year=year,
                               month=month, reason=form.cleaned_data["reason"], request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The veto has been recorded; the unit's month scores zero."))
             return redirect("publicity:vetoes", pk=campaign.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core.files.selectors import stored_file_list_for_user
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.org.selectors import is_office, require_business_user, require_office
 
 from . import selectors, services
@@ -28,14 +29,6 @@ from .forms import (
     VisitForm,
 )
 from .models import ProblemSource, ProblemStatus, Target
-
-
-def _errors_into(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -75,7 +68,7 @@ def visit_create(request):
                                           kind=data["kind"], team=data["team"], team_note=data["team_note"],
                                           summary=data["summary"], campaign=data["campaign"], request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The visit has been recorded. Add its findings."))
             return redirect("supervision:visit_detail", pk=visit.pk)
@@ -96,7 +89,7 @@ def visit_detail(request, pk: int):
                 services.finding_add(user=request.user, visit=visit, description=form.cleaned_data["description"],
                                      photos=request.FILES.getlist("photos"), request=request)
             except ValidationError as exc:
-                _errors_into(exc, form)
+                form_errors_from(exc, form)
             else:
                 messages.success(request, _("The finding has been recorded."))
                 return redirect("supervision:visit_detail", pk=visit.pk)
@@ -154,7 +147,7 @@ def problem_create(request):
                 source_ref=data["source_ref"], actor=request.user, request=request, measures=data["measures"],
                 due_date=data["due_date"])
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The problem has been recorded."))
             return redirect("supervision:problem_detail", pk=problem.pk)
@@ -200,7 +193,7 @@ def problem_edit(request, pk: int):
         try:
             services.problem_update(user=request.user, problem=problem, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:problem_detail", pk=problem.pk)
@@ -254,7 +247,7 @@ def problem_action(request, pk: int, action: str):
         if action in ("progress", "check"):
             form = ProgressForm(request.POST) if action == "progress" else CheckForm(request.POST)
             form.is_valid()
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
             return _problem_page(request, problem, **{f"{action}_form": form})
         _flash(request, exc)
     return redirect("supervision:problem_detail", pk=problem.pk)
@@ -308,7 +301,7 @@ def target_create(request, campaign_pk: int):
                                    period=data["period"], computed_by=data["computed_by"], actor=request.user,
                                    request=request)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The target has been added."))
             return redirect("supervision:target_list", campaign_pk=campaign.pk)
@@ -330,7 +323,7 @@ def target_edit(request, pk: int):
             try:
                 services.target_update(user=request.user, target=form.save(commit=False), request=request)
             except ValidationError as exc:
-                _errors_into(exc, form)
+                form_errors_from(exc, form)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("supervision:target_detail", pk=target.pk)
@@ -359,7 +352,7 @@ def target_detail(request, pk: int):
                     value_unit=data["value_unit"], numerator=data["numerator"], denominator=data["denominator"],
                     note=data["note"], request=request)
             except ValidationError as exc:
-                _errors_into(exc, form)
+                form_errors_from(exc, form)
             else:
                 messages.success(request, _("The value has been saved."))
                 return redirect("supervision:target_detail", pk=target.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.officialdoc import docx_response
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.selectors import is_office, require_business_user, require_office
@@ -21,14 +22,6 @@ from . import exports, selectors, services
 from .forms import AccountabilityForm, CallBackForm, LadderConfigForm, PeriodForm
 from .models import Step
 from .notices import notice_docx, notice_for
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -71,7 +64,7 @@ def ladder_settings(request):
         try:
             services.ladder_config_update(user=request.user, config=form.save(commit=False), request=request)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("feedback_escalation:settings")
@@ -123,7 +116,7 @@ def accountability_new(request):
         try:
             services.accountability_record_create(user=request.user, request=request, **data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("The accountability record is saved."))
             return redirect("feedback_escalation:accountability")

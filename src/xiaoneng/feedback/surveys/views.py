@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.security.ip import client_ip
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.selectors import is_office, require_office
@@ -25,14 +26,6 @@ from . import exports, qr, selectors, services, tokens
 from .builtin import BUILTIN_QUESTIONNAIRES
 from .forms import AnswerForm, CodesForm, DistributionForm, QuestionForm, QuestionnaireForm, SurveyForm
 from .models import DistributionMethod, Question, Questionnaire, SurveyStatus
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _answer_url(request, distribution) -> str:
@@ -77,7 +70,7 @@ def questionnaire_detail(request, questionnaire_id: int):
             services.question_add(questionnaire=questionnaire, user=request.user, request=request,
                                   **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Question added."))
             return redirect("surveys:questionnaire", questionnaire_id=questionnaire.pk)
@@ -119,7 +112,7 @@ def survey_create(request):
         try:
             survey = services.survey_create(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_from(exc, form)
         else:
             return redirect("surveys:survey", survey_id=survey.pk)
     return render(request, "surveys/survey_form.html", {"form": form})
