@@ -98,8 +98,9 @@ def test_a_visit_finding_is_rectified_closed_after_the_four_checks_verified_and_
     shoot(desktop, "public-wall-desktop")
 
 
-@pytest.mark.skipif(os.environ.get("XIAONENG_SCREENSHOTS") != "1", reason="only to refresh docs/screenshots")
-def test_screenshots_of_the_demo(new_page, sign_in):
+def test_supervision_pages_of_the_demo_fit_a_phone_and_a_desktop(new_page, sign_in, page_log):
+    """The office's supervision pages over the demo data: drawn without CSP violations, and on a
+    phone without sideways scrolling (XIAONENG_SCREENSHOTS=1 also refreshes docs/screenshots)."""
     from django.core.management import call_command
 
     from xiaoneng.assessment.supervision.models import Target
@@ -113,5 +114,9 @@ def test_screenshots_of_the_demo(new_page, sign_in):
         for url, name in (("/supervision/", "home"), ("/supervision/problems/", "problems"),
                           (f"/supervision/campaigns/{target.campaign_id}/targets/", "targets"),
                           (f"/supervision/targets/{target.pk}/", "target")):
-            page.goto(url)
+            response = page.goto(url)
+            assert response.status == 200, url
+            if viewport is PHONE:
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, url
             shoot(page, f"{name}-{suffix}")
+    assert page_log.csp_violations() == []
