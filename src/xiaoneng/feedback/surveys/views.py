@@ -264,11 +264,14 @@ def _over_ip_ceiling(request) -> bool:
 
 
 def _over_code_failures(request, record: bool = False) -> bool:
+    limit = settings.SURVEY_CODE_FAILURES_PER_IP_HOUR
+    if not limit:
+        return False
     key = f"surveys:codefail:{client_ip(request)}:{int(time.time() // 3600)}"
     if record:
         cache.add(key, 0, timeout=3700)
         cache.incr(key)
-    return (cache.get(key) or 0) >= settings.SURVEY_CODE_FAILURES_PER_IP_HOUR
+    return (cache.get(key) or 0) >= limit
 
 
 @never_cache
