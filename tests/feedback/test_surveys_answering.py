@@ -191,6 +191,21 @@ def test_guessing_codes_is_stopped(client, survey, coded, office, settings):
     assert statuses[:5] == [400] * 5 and statuses[5] == 429
 
 
+def test_a_flood_from_one_address_is_stopped_at_the_ceiling(survey, link, settings):
+    from django.test import Client
+
+    settings.SURVEY_RESPONSES_PER_IP_HOUR = 3
+    url = _url(link)
+    statuses = []
+    for _ in range(4):  # four phones (own cookies) behind one address
+        phone = Client(REMOTE_ADDR="10.9.9.9")
+        statuses.append(phone.post(url, _form_data(survey, phone, url)).status_code)
+    assert statuses == [200, 200, 200, 429]
+    assert Response.objects.count() == 3
+    other = Client(REMOTE_ADDR="10.9.9.10")  # another address is not affected
+    assert other.post(url, _form_data(survey, other, url)).status_code == 200
+
+
 def test_office_sees_each_method_guarantee_in_plain_words(client_for, office, survey, link):
     page = client_for(office).get(reverse("surveys:survey", args=[survey.pk])).content.decode()
     assert "每个评议码只能使用一次" in page or "each code works exactly once" in page

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
 import threading
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.ops.instances import backends, fresh_instance, wait_for
+from tests.ops.instances import backends, free_port, fresh_instance, wait_for
 
 SETUP = """
 import datetime as dt, json
@@ -95,16 +94,10 @@ def _all_at_once(jobs) -> list:
     return results
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", backends())
 def test_concurrent_posts_through_the_server_make_one_response_each(backend):
-    port = _free_port()
+    port = free_port()
     with fresh_instance(backend) as instance:
         instance.xiaoneng("manage", "migrate", "--no-input", timeout=180)
         made = instance.python(SETUP)

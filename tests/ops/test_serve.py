@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.ops.instances import backends, fresh_instance, wait_for
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.ops.instances import backends, free_port, fresh_instance, wait_for
 
 
 def _health(port: int) -> dict | None:
@@ -32,7 +25,7 @@ def _health(port: int) -> dict | None:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", backends())
 def test_serve_migrates_and_reports_healthy_once_web_and_worker_run(backend):
-    port = _free_port()
+    port = free_port()
     with fresh_instance(backend) as instance:
         serve = instance.start("serve", "--port", str(port), "--workers", "1", log_name="serve.log")
         health = wait_for(lambda: (h := _health(port)) and h["status"] == "ok" and h, timeout=70, interval=0.5,

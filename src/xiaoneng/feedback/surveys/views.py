@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.security.ip import client_ip
 from xiaoneng.core.xlsx import xlsx_response
+from xiaoneng.feedback import ratelimit
 from xiaoneng.org.selectors import is_office, require_office
 
 from . import exports, qr, selectors, services, tokens
@@ -170,7 +169,7 @@ def distribution_qr(request, distribution_id: int, fmt: str):
         response = HttpResponse(qr.qr_png(url), content_type="image/png")
     else:
         response = HttpResponse(qr.qr_svg_bytes(url), content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
 
 
@@ -250,28 +249,9 @@ def survey_results_xlsx(request, survey_id: int):
 
 
 # --- the public answering page ------------------------------------------------------------------
-def _over_ip_ceiling(request) -> bool:
-    """A generous per-address ceiling against scripts: a hospital's shared address stays far below it."""
-    limit = settings.SURVEY_RESPONSES_PER_IP_HOUR
-    if not limit:
-        return False
-    key = f"surveys:ip:{client_ip(request)}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
-
-
-def _over_code_failures(request, record: bool = False) -> bool:
-    limit = settings.SURVEY_CODE_FAILURES_PER_IP_HOUR
-    if not limit:
-        return False
-    key = f"surveys:codefail:{client_ip(request)}:{int(time.time() // 3600)}"
-    if record:
-        cache.add(key, 0, timeout=3700)
-        cache.incr(key)
-    return (cache.get(key) or 0) >= limit
+def _hourly(name: str, ceiling: int) -> tuple[ratelimit.Limit, ...]:
+    """One hourly limit from a setting; 0 switches it off."""
+    return (ratelimit.Limit(name=name, limit=ceiling, window=ratelimit.HOUR),) if ceiling else ()
 
 
 @never_cache
@@ -295,12 +275,17 @@ def public_answer(request, token: str):
         return render(request, "surveys/public_message.html",
                       {"title": _("Thank you"), "text": _("Your answers have been recorded.")})
     if request.method == "POST" and form.is_valid():
-        if _over_ip_ceiling(request):
+        # A generous ceiling per address against scripts (a hospital's shared address stays far
+        # below it), and a limit on wrong paper codes; addresses enter the cache only hashed.
+        answers_per_ip = _hourly("survey_answers_ip_hour", settings.SURVEY_RESPONSES_PER_IP_HOUR)
+        code_failures = _hourly("survey_code_failures_ip_hour", settings.SURVEY_CODE_FAILURES_PER_IP_HOUR)
+        address = client_ip(request)
+        if ratelimit.is_limited(answers_per_ip, address):
             return render(request, "surveys/public_message.html",
                           {"title": _("Too many answers"),
                            "text": _("Too many answers came from this network in the last hour. "
                                      "Please try again later.")}, status=429)
-        if needs_code and _over_code_failures(request):
+        if needs_code and ratelimit.is_limited(code_failures, address):
             return render(request, "surveys/public_message.html",
                           {"title": _("Too many wrong codes"),
                            "text": _("Too many wrong codes were tried from this network. Please try again in an hour.")},
@@ -309,10 +294,12 @@ def public_answer(request, token: str):
             distribution=distribution, answers=form.answers(), form_key=form.cleaned_data["form_key"],
             device_cookie=request.COOKIES.get(tokens.DEVICE_COOKIE, ""), code=form.cleaned_data.get("code", ""))
         if result.outcome == services.Outcome.CODE_INVALID:
-            _over_code_failures(request, record=True)
+            ratelimit.count_hit(code_failures, address)
             form.add_error("code", _("This code is not valid or has already been used."))
             status = 400
         else:
+            if result.outcome == services.Outcome.RECORDED:
+                ratelimit.count_hit(answers_per_ip, address)
             texts = {
                 services.Outcome.RECORDED: (_("Thank you"), _("Your answers have been recorded.")),
                 services.Outcome.ALREADY_RECORDED: (_("Thank you"), _("Your answers have been recorded.")),
