@@ -29,7 +29,7 @@ def server_env(db_url: str, data_dir: str, **extra: str) -> dict:
     env = dict(os.environ)
     env.update({
         "XIAONENG_DATABASE_URL": db_url, "XIAONENG_DATA_DIR": data_dir, "XIAONENG_DEBUG": "0",
-        "XIAONENG_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "_survey_site",
+        "XIAONENG_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "_bench_site",
         "PYTHONPATH": f"{BENCH_DIR}{os.pathsep}{env.get('PYTHONPATH', '')}",
     })
     env.update(extra)
