@@ -111,6 +111,18 @@ def test_claim_scores_only_once_verified_and_rejection_needs_a_reason(pcampaign,
         services.adoption_verify(user=office, adoption=adoption)
 
 
+def test_a_double_click_on_verify_scores_the_claim_once(pcampaign, liaison_a, office, outlets, make_item):
+    item = make_item(liaison_a, pcampaign)
+    adoption = claim(liaison_a, item, outlets["省卫生健康委网站"], evidence_link="https://example.org/x")
+    first, second = Adoption.objects.get(pk=adoption.pk), Adoption.objects.get(pk=adoption.pk)
+    services.adoption_verify(user=office, adoption=first)
+    with pytest.raises(ValidationError) as exc:
+        services.adoption_verify(user=office, adoption=second)
+    assert exc.value.code == "stale"
+    assert PointEntry.objects.filter(adoption=adoption).count() == 1
+    assert selectors.item_points(item_ids=[item.pk])[item.pk] == D("10.00")
+
+
 def test_another_unit_cannot_claim_or_verify(pcampaign, liaison_a, liaison_b, outlets, make_item):
     item = make_item(liaison_a, pcampaign)
     with pytest.raises(PermissionDenied):

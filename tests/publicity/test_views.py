@@ -179,3 +179,20 @@ def test_home_lists_campaigns_and_enables_one(client_for, office, pcampaign):
     assert pcampaign.title in page and "文明创建" in page
     assert c.post(f"/publicity/campaign/{other.pk}/enable/").status_code == 302
     assert ScoringRuleSet.objects.filter(campaign=other).count() == 1
+
+
+def test_a_veto_sent_twice_is_kept_once_and_only_reporting_units_can_be_vetoed(client_for, office, liaison_a,
+                                                                               pcampaign):
+    from xiaoneng.publicity.models import Veto
+
+    c = client_for(office)
+    url = f"/publicity/campaign/{pcampaign.pk}/vetoes/"
+    data = {"unit": liaison_a.unit_id, "month": "2026-03", "reason": "瞒报重大舆情"}
+    assert c.post(url, data).status_code == 302
+    again = c.post(url, data)
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    assert Veto.objects.filter(campaign=pcampaign).count() == 1
+    # the office's own unit is not ranked, so it is not a choice
+    refused = c.post(url, {**data, "unit": office.unit_id})
+    assert refused.status_code == 200 and "unit" in refused.context["form"].errors
+    assert Veto.objects.filter(campaign=pcampaign).count() == 1

@@ -147,10 +147,14 @@ def tie_break_labels(rules: scoring.Rules) -> list[str]:
     return [labels[entry] for entry in rules.tie_break]
 
 
+def reporting_unit_queryset() -> QuerySet[Unit]:
+    """Units ranked (a queryset, e.g. for a form's choices): every active unit but the bureau and its office."""
+    return Unit.objects.filter(is_active=True).exclude(kind__in=NON_REPORTING_KINDS).order_by("order", "name", "pk")
+
+
 def reporting_units() -> list[Unit]:
     """Units ranked: every active unit but the bureau and its office, in the fixed unit order."""
-    return list(Unit.objects.filter(is_active=True).exclude(kind__in=NON_REPORTING_KINDS)
-                .select_related("ranking_group").order_by("order", "name", "pk")
+    return list(reporting_unit_queryset().select_related("ranking_group")
                 .only("id", "name", "kind", "order", "ranking_group__id", "ranking_group__name",
                       "ranking_group__order"))
 
@@ -324,10 +328,7 @@ def _rank_groups(units: list[Unit], months: dict[tuple[int, int], UnitMonth], ke
     ordered_groups = sorted(grouped, key=lambda g: (g is None, g.order if g else 0, g.name if g else "", g.pk if g else 0))
     groups: list[GroupRanking] = []
     for group in ordered_groups:
-        rows = []
-        for unit in grouped[group]:
-            um = months[(unit.pk, key)]
-            rows.append(um)
+        rows = [months[(unit.pk, key)] for unit in grouped[group]]
         ranked = competition_ranks(rows, key=lambda um: scoring.ranking_key(
             um.version.rules, points=um.score.points, by_level=um.agg.by_level, adopted_items=um.agg.adopted_items,
             submitted_items=um.items, adoptions=um.agg.adoptions))

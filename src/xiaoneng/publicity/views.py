@@ -103,9 +103,10 @@ def campaign(request, pk: int):
     if request.user.unit_id and not request.user.sees_all_units:
         ranking = selectors.month_ranking(campaign=campaign, year=year, month=month)
         own_row = ranking.row_for(request.user.unit_id)
-    points = selectors.item_points(item_ids=[i.pk for i in items[:200]])
+    items = list(items[:200])
+    points = selectors.item_points(item_ids=[i.pk for i in items])
     return render(request, "publicity/campaign.html", {
-        "campaign": campaign, "items": [(i, points.get(i.pk)) for i in items[:200]], "status": status,
+        "campaign": campaign, "items": [(i, points.get(i.pk)) for i in items], "status": status,
         "statuses": NewsItemStatus.choices, "is_office": office, "claims": claims, "own_row": own_row,
         "year": year, "month": month, "can_submit": request.user.has_role(Role.LIAISON, Role.UNIT_LEADER)
         and bool(request.user.unit_id),
@@ -427,8 +428,7 @@ def settings_view(request, pk: int):
 def commissions(request, pk: int):
     campaign = selectors.publicity_campaign_get(user=request.user, pk=pk)
     office = is_office(request.user)
-    form = CommissionForm(request.POST or None, units=selectors.Unit.objects.filter(
-        pk__in=[u.pk for u in selectors.reporting_units()])) if office else None
+    form = CommissionForm(request.POST or None, units=selectors.reporting_unit_queryset()) if office else None
     if office and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -467,8 +467,7 @@ def commission_answer(request, pk: int):
 def vetoes(request, pk: int):
     campaign = selectors.publicity_campaign_get(user=request.user, pk=pk)
     require_office(request.user)
-    units = selectors.Unit.objects.filter(pk__in=[u.pk for u in selectors.reporting_units()])
-    form = VetoForm(request.POST or None, units=units)
+    form = VetoForm(request.POST or None, units=selectors.reporting_unit_queryset())
     if request.method == "POST" and form.is_valid():
         year, month = form.cleaned_data["month"]
         try:

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from xiaoneng.core.officialdoc import chinese_date
 from xiaoneng.core.xlsx import safe_cell
 
 from .snapshot import totals
@@ -28,10 +29,6 @@ def points_text(value: str | Decimal | None) -> str:
     if value is None or value == "":
         return "—"
     return str(Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def ordinal(index: int) -> str:

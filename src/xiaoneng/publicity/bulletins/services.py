@@ -20,13 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.xlsx import XLSX_CONTENT_TYPE
 from xiaoneng.org.selectors import require_office
 
 from . import documents, selectors
 from .models import Publication, Revision
 from .snapshot import same_ranking, snapshot_changes, snapshot_of
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _check_month_over(year: int, month: int, today: dt.date) -> None:

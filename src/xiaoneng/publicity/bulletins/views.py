@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.campaigns.selectors import campaign_get_for_user, campaign_list_for_user
 from xiaoneng.core.files.views import ATTACHMENT_CSP
+from xiaoneng.core.forms import form_errors_from
+from xiaoneng.core.officialdoc import docx_response
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.models import Role
 from xiaoneng.org.selectors import is_office, require_business_user, require_office, unit_get_for_user
@@ -22,21 +23,12 @@ from . import documents, selectors, services
 from .forms import PublishForm, RevisionForm, SendReportForm
 from .snapshot import totals
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_RECIPIENTS = "各县区卫生健康局，市直各医疗卫生单位："
 
 
 def _check_month(year: int, month: int) -> None:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404
-
-
-def _form_errors(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _month_rows(campaign, today):
@@ -99,7 +91,7 @@ def publish(request, campaign_id: int, year: int, month: int):
             publication, created = services.publication_publish(user=request.user, campaign=campaign, year=year,
                                                                  month=month, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(exc, form)
+            form_errors_from(exc, form)
         else:
             if created:
                 messages.success(request, _("The ranking of %(year)s-%(month)s is published.") % {
@@ -129,7 +121,7 @@ def revise(request, campaign_id: int, year: int, month: int):
                 issued_on=form.cleaned_data["issued_on"], request=request,
                 idempotency_key=form.cleaned_data.get("idempotency_key") or None)
         except ValidationError as exc:
-            _form_errors(exc, form)
+            form_errors_from(exc, form)
         else:
             messages.success(request, _("Revision %(number)s is published.") % {"number": revision.number})
             return redirect("publicity_bulletins:month", campaign_id=campaign.pk, year=year, month=month)
@@ -161,7 +153,7 @@ def unit_report(request, campaign_id: int, unit_id: int, year: int, month: int):
                     user=request.user, campaign=campaign, unit=unit, year=year, month=month, request=request,
                     idempotency_key=form.cleaned_data.get("idempotency_key") or None)
             except ValidationError as exc:
-                _form_errors(exc, form)
+                form_errors_from(exc, form)
             else:
                 messages.success(request, _("Form 2 has been sent as the monthly report."))
                 return redirect("campaigns:due_item", pk=submission.due_item_id)
@@ -218,9 +210,8 @@ def public_month(request, pk: int):
 def bulletin_docx(request, pk: int):
     """A published revision's bulletin, exactly the bytes frozen when it was published."""
     revision = selectors.revision_get_public(pk=pk)
-    response = HttpResponse(bytes(revision.docx), content_type=DOCX_CONTENT_TYPE)
-    filename = documents.bulletin_filename(revision.publication.title, revision.number)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response = docx_response(bytes(revision.docx),
+                             documents.bulletin_filename(revision.publication.title, revision.number))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ATTACHMENT_CSP
     return response
