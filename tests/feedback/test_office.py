@@ -139,3 +139,26 @@ def test_export_masks_the_phone_and_units_get_no_reporter(client_for, office, li
     unit_book = load_workbook(io.BytesIO(client_for(liaison_a).get(reverse("feedback:export")).content))
     cells = " ".join(str(c.value) for row in unit_book.active.iter_rows() for c in row)
     assert "5678" not in cells and "张" not in cells
+
+
+def test_the_requests_page_costs_the_same_queries_for_one_or_many_requests(client_for, office, liaison_a,
+                                                                           file_case, unit_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_request():
+        case = file_case(unit=unit_a).case
+        services.case_accept(case_id=case.pk, actor=office, assignee_unit=unit_a)
+        services.case_request_create(case_id=case.pk, actor=liaison_a, kind="extension", reason="需调取监控", days=2)
+
+    c = client_for(office)
+    add_request()
+    c.get(reverse("feedback:requests"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        assert c.get(reverse("feedback:requests")).status_code == 200
+    for _ in range(3):
+        add_request()
+    with CaptureQueriesContext(connection) as four:
+        page = c.get(reverse("feedback:requests"))
+    assert page.content.decode().count("需调取监控") == 4
+    assert len(four) == len(one)

@@ -24,12 +24,11 @@ from xiaoneng.core.files.checks import PUBLIC_KINDS
 from xiaoneng.core.files.services import file_store_many
 from xiaoneng.core.workdays.services import working_calendar
 from xiaoneng.org.models import Unit, UnitKind
-from xiaoneng.org.selectors import is_office
+from xiaoneng.org.selectors import is_office, require_office
 
 from . import ratelimit
 from .crypto import keyed_hash, normalise_phone, phone_hash, pii_decrypt, pii_encrypt
 from .models import (
-    OPEN_STATUSES,
     Case,
     CaseChannel,
     CaseEvent,
@@ -262,11 +261,6 @@ def _require_status(case: Case, *statuses: str) -> None:
                            % {"status": case.get_status_display()}, code="conflict")
 
 
-def _require_office(actor: Any) -> None:
-    if not is_office(actor):
-        raise PermissionDenied
-
-
 def _claim_first_responder(case: Case, actor: Any) -> list[str]:
     if case.first_responder_id is None:
         case.first_responder = actor
@@ -276,7 +270,7 @@ def _claim_first_responder(case: Case, actor: Any) -> list[str]:
 
 def _require_router(case: Case, actor: Any) -> None:
     """Routing belongs to the first responder (首问负责制)."""
-    _require_office(actor)
+    require_office(actor)
     if case.first_responder_id not in (None, actor.pk):
         raise PermissionDenied(_("Only the first responder of this case routes it."))
 
@@ -468,7 +462,7 @@ def case_request_create(*, case_id: int, actor: Any, kind: str, reason: str, day
 def case_request_decide(*, request_id: int, actor: Any, approve: bool, note: str = "",
                         request: Any = None) -> CaseRequest:
     """The office approves or rejects an extension or pause request (once)."""
-    _require_office(actor)
+    require_office(actor)
     row = CaseRequest.objects.select_for_update().get(pk=request_id)
     if row.status != CaseRequestStatus.PENDING:
         raise CaseConflict(_("This request has already been decided."), code="conflict")
@@ -635,6 +629,3 @@ def cases_reencrypt() -> int:
             changed += 1
     return changed
 
-
-def open_statuses() -> tuple[str, ...]:
-    return tuple(OPEN_STATUSES)

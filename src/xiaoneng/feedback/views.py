@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.core.audit.services import audit_record
 from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.security.ip import client_ip
+from xiaoneng.core.workdays.services import working_calendar
 from xiaoneng.core.xlsx import xlsx_response
 from xiaoneng.org.selectors import is_office, require_business_user, require_office
 
@@ -330,7 +331,9 @@ def case_attachment(request, pk: int, file_pk: int):
 @require_GET
 def request_list(request):
     """Extension and pause requests waiting for the office."""
-    rows = [(row, selectors.case_clock(row.case)) for row in selectors.pending_requests_for_office(user=request.user)]
+    requests = selectors.pending_requests_for_office(user=request.user)
+    calendar, now = working_calendar(), timezone.now()  # once, not one calendar look-up per row
+    rows = [(row, selectors.case_clock(row.case, now=now, calendar=calendar)) for row in requests]
     return render(request, "feedback/request_list.html", {"rows": rows, "decide_form": DecideForm()})
 
 

@@ -166,19 +166,35 @@ class Statistics:
         good = sum(count for value, _label, count in self.ratings if value != CaseRating.UNSATISFIED)
         return rate(good, self.rated)
 
-    def chart_data(self) -> dict[str, Any]:
-        """What the charts draw (no personal data: counts and labels only)."""
+    def chart_data(self) -> dict[str, dict[str, Any]]:
+        """The full ECharts option of each chart, keyed by name (core/charts.js draws them; no
+        personal data: counts and labels only)."""
+        received, closed = gettext("Received"), gettext("Cases closed")
+        grid = {"left": 8, "right": 16, "top": 30, "bottom": 8, "containLabel": True}
+        base = {"color": _CHART_PALETTE}
         return {
-            "labels": {"received": gettext("Received"), "closed": gettext("Cases closed")},
-            "months": [month for month, _r, _c in self.by_month],
-            "received": [received for _m, received, _c in self.by_month],
-            "closed": [closed for _m, _r, closed in self.by_month],
-            "kinds": [{"name": label, "value": count} for _v, label, count in self.by_kind if count],
-            "channels": {"names": [label for _v, label, _c in self.by_channel],
-                         "values": [count for _v, _l, count in self.by_channel]},
-            "stages": {"names": [s.label for s in self.stages],
-                       "rates": [float(s.on_time_rate) if s.on_time_rate is not None else None for s in self.stages]},
+            "months": {**base, "tooltip": {"trigger": "axis"}, "legend": {"data": [received, closed]}, "grid": grid,
+                       "xAxis": {"type": "category", "data": [month for month, _r, _c in self.by_month]},
+                       "yAxis": {"type": "value", "minInterval": 1},
+                       "series": [{"name": received, "type": "bar", "data": [r for _m, r, _c in self.by_month]},
+                                  {"name": closed, "type": "line", "data": [c for _m, _r, c in self.by_month]}]},
+            "stages": {**base, "tooltip": {"trigger": "axis", "formatter": "{b0}: {c0}%"}, "grid": {**grid, "top": 24},
+                       "xAxis": {"type": "category", "data": [s.label for s in self.stages]},
+                       "yAxis": {"type": "value", "max": 100},
+                       "series": [{"type": "bar", "label": {"show": True, "position": "top", "formatter": "{c}%"},
+                                   "data": [float(s.on_time_rate) if s.on_time_rate is not None else None
+                                            for s in self.stages]}]},
+            "kinds": {**base, "tooltip": {"trigger": "item"},
+                      "series": [{"type": "pie", "radius": ["35%", "65%"], "label": {"formatter": "{b} {c}"},
+                                  "data": [{"name": label, "value": count} for _v, label, count in self.by_kind if count]}]},
+            "channels": {**base, "tooltip": {"trigger": "axis"}, "grid": {**grid, "top": 10, "bottom": 20},
+                         "xAxis": {"type": "value", "minInterval": 1},
+                         "yAxis": {"type": "category", "data": [label for _v, label, _c in self.by_channel]},
+                         "series": [{"type": "bar", "data": [count for _v, _l, count in self.by_channel]}]},
         }
+
+
+_CHART_PALETTE = ["#0d6efd", "#20c997", "#fd7e14", "#6f42c1", "#dc3545", "#6c757d"]
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
