@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.codes import CODE_ALPHABET, code_from_digest, normalise_code, random_code  # noqa: F401 - re-exported
 from xiaoneng.core.files.checks import PUBLIC_KINDS
 from xiaoneng.core.files.services import file_store_many
 from xiaoneng.core.workdays.services import working_calendar
@@ -46,7 +47,6 @@ from .selectors import _zone, case_stage_due, deadline_days_for, end_of_day, may
 logger = logging.getLogger(__name__)
 
 # No look-alikes: no 0/O, 1/I/L, U/V pairs are kept apart by leaving out U (30 symbols).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 SECRET_LENGTH = 8
 
@@ -56,15 +56,6 @@ class CaseConflict(ValidationError):
 
 
 # --- codes ---------------------------------------------------------------------------------
-
-def _random_code(length: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-
-
-def normalise_code(value: str) -> str:
-    """Upper case, without spaces and dashes, and without characters outside the alphabet."""
-    return "".join(ch for ch in (value or "").upper() if ch in CODE_ALPHABET)
-
 
 def format_code(code: str) -> str:
     """ABCDE-FGHJK: easier to read out on the phone."""
@@ -163,12 +154,7 @@ def intake_unit() -> Unit:
 def _derived_code(label: str, submission_key: str, length: int) -> str:
     """A code drawn from HMAC(server key, form key): uniform over the alphabet, unguessable
     without the server's key, and the same every time the same form is sent."""
-    number = int.from_bytes(keyed_hmac_digest(f"feedback.{label}", submission_key), "big")
-    chars = []
-    for _position in range(length):
-        number, index = divmod(number, len(CODE_ALPHABET))
-        chars.append(CODE_ALPHABET[index])
-    return "".join(chars)
+    return code_from_digest(keyed_hmac_digest(f"feedback.{label}", submission_key), length)
 
 
 def _codes_for(submission_key: str) -> tuple[str, str]:
@@ -176,7 +162,7 @@ def _codes_for(submission_key: str) -> tuple[str, str]:
     the same code and secret, computed again rather than remembered, so no cache or race can
     hand two retries different codes."""
     if not submission_key:
-        return _random_code(CODE_LENGTH), _random_code(SECRET_LENGTH)
+        return random_code(CODE_LENGTH), random_code(SECRET_LENGTH)
     return (_derived_code("tracking-code", submission_key, CODE_LENGTH),
             _derived_code("secret", submission_key, SECRET_LENGTH))
 

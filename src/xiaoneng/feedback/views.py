@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.codes import random_code
 from xiaoneng.core.forms import form_errors_from
 from xiaoneng.core.security.ip import client_ip
 from xiaoneng.core.workdays.services import working_calendar
@@ -70,7 +71,7 @@ def public_file(request):
     form = PublicCaseForm(request.POST, request.FILES)
     if form.is_spam:
         # A robot filled the hidden field: thank it like a person, store nothing.
-        fake = services.FiledCase(case=Case(number="-"), tracking_code=services._random_code(10))
+        fake = services.FiledCase(case=Case(number="-"), tracking_code=random_code(services.CODE_LENGTH))
         return render(request, "feedback/public_filed.html", {"filed": fake})
     ip = client_ip(request)
     if ratelimit.is_limited(ratelimit.filing_limits(), ip):

@@ -14,8 +14,8 @@ import secrets
 
 from django.utils.crypto import salted_hmac
 
-# SECURITY-CHECKS: no look-alike characters (0/O, 1/I/L, U/V); 30 symbols.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+from xiaoneng.core.codes import CODE_ALPHABET, normalise_code, random_code  # noqa: F401 - re-exported
+
 CODE_LENGTH = 10
 DEVICE_COOKIE = "xn_survey_device"
 
@@ -37,12 +37,7 @@ def new_period_secret() -> str:
 
 
 def new_paper_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str:
-    """Upper-case and drop the spaces and dashes people type (the alphabet has no look-alikes)."""
-    return "".join(ch for ch in (raw or "").upper() if ch not in " -\u3000")
+    return random_code(CODE_LENGTH)
 
 
 def paper_code_hash(code: str) -> str:
