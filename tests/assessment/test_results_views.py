@@ -59,7 +59,7 @@ def test_office_sees_the_mean_of_the_rounds_each_unit_took_part_in_with_shared_r
     city = next(g for g in results.groups if g.group_name == "市直组")
     assert city.rows[0].final == D("71.17") and city.rows[0].rank == 1  # (70+71+72.5)/3 = 71.1666…
     html = response.content.decode()
-    assert "86.67" in html and "71.17" in html and 'id="results-chart"' in html
+    assert "86.67" in html and "71.17" in html and 'id="results-chart-1"' in html
 
 
 def test_rounds_not_locked_are_not_counted(client_for, office, campaign, county_units):

@@ -19,7 +19,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from xiaoneng.core.xlsx import FORMULA_PREFIXES, safe_cell
@@ -68,12 +67,6 @@ _CATEGORY_CODE = re.compile(r"^\s*([一二三四五六七八九十百]+|\d+)\s*[
 
 
 # --- export ----------------------------------------------------------------------------------
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return safe_cell(value)
-
-
 def _num(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -91,7 +84,7 @@ def scheme_export(scheme: Scheme) -> bytes:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="center")
-    sheet.append([_cell(f"{scheme.name}（v{scheme.version}）")])
+    sheet.append([safe_cell(f"{scheme.name}（v{scheme.version}）")])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
@@ -105,12 +98,12 @@ def scheme_export(scheme: Scheme) -> bytes:
     for category, items in scheme_tree(scheme):
         first = row_number
         for item in items:
-            sheet.append([_cell(item.code), _cell(category_label(category)) if row_number == first else None,
-                          _cell(item.title), _num(item.max_points), _cell(item.guidance),
-                          _cell(item.evidence_required), _num(item.step), yes if item.note_required else no])
+            sheet.append([safe_cell(item.code), safe_cell(category_label(category)) if row_number == first else None,
+                          safe_cell(item.title), _num(item.max_points), safe_cell(item.guidance),
+                          safe_cell(item.evidence_required), _num(item.step), yes if item.note_required else no])
             row_number += 1
         if not items:
-            sheet.append([None, _cell(category_label(category))])
+            sheet.append([None, safe_cell(category_label(category))])
             row_number += 1
         if row_number - 1 > first:
             sheet.merge_cells(start_row=first, start_column=2, end_row=row_number - 1, end_column=2)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.audit.services import audit_record
+from xiaoneng.core.officialdoc import docx_response
 from xiaoneng.org.models import Unit, UnitKind
 from xiaoneng.org.selectors import is_office, require_office
 
@@ -18,15 +19,35 @@ from .bulletin import bulletin_docx
 from .forms import WeightsForm
 from .models import PublicationKind
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+def _charts(groups, columns, values_of) -> list[dict]:
+    """One horizontal bar chart per ranking group, as full ECharts options for core/charts.js.
 
-def _chart_data(groups, columns, values_of) -> dict:
-    """The charts' data (strings of Decimals; the chart only draws them)."""
-    return {"columns": [str(c) for c in columns],
-            "groups": [{"name": g.group_name, "units": [r.unit_name for r in g.rows],
-                        "values": [[None if v is None else str(v) for v in values_of(r)] for r in g.rows]}
-                       for g in groups]}
+    The first row is drawn on top (ECharts' category axis runs bottom-up); a value of None (absent
+    from a round) is a gap, not a zero. Tall groups get the tall chart class (no inline style: CSP).
+    """
+    columns = [str(c) for c in columns]
+    charts = []
+    for index, group in enumerate(groups, start=1):
+        rows = list(reversed(group.rows))
+        values = [values_of(r) for r in rows]
+        series = [{"name": name, "type": "bar", "barMaxWidth": 18,
+                   "label": {"show": i == len(columns) - 1, "position": "right", "fontSize": 11},
+                   "data": [None if v[i] is None else float(v[i]) for v in values]}
+                  for i, name in enumerate(columns)]
+        option = {
+            "title": {"text": group.group_name, "left": 0, "textStyle": {"fontSize": 13}},
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "legend": {"top": 22, "type": "scroll"},
+            "grid": {"left": 8, "right": 48, "top": 52, "bottom": 8, "containLabel": True},
+            "xAxis": {"type": "value"},
+            "yAxis": {"type": "category", "data": [r.unit_name for r in rows],
+                      "axisLabel": {"width": 110, "overflow": "truncate"}},
+            "series": series}
+        tall = 80 + len(rows) * (18 + 10 * len(columns)) > 360
+        charts.append({"id": f"results-chart-{index}", "css": "xn-chart xn-chart-tall" if tall else "xn-chart",
+                       "option": option})
+    return charts
 
 
 @login_required
@@ -40,9 +61,9 @@ def final(request, campaign_id: int):
     campaign = selectors.campaign_get_for_user(user=request.user, pk=campaign_id)
     results = selectors.final_results_for_user(user=request.user, campaign=campaign)
     columns = [*[r.name for r in results.counted_rounds], _("Final result")]
-    chart = _chart_data(results.groups, columns, lambda row: [*row.round_totals, row.final])
+    charts = _charts(results.groups, columns, lambda row: [*row.round_totals, row.final])
     return render(request, "assessment_results/final.html", {
-        "campaign": campaign, "results": results, "chart": chart, "is_office": is_office(request.user),
+        "campaign": campaign, "results": results, "charts": charts, "is_office": is_office(request.user),
         "sees_all": selectors.sees_all_results(request.user),
         "publications": selectors.publication_list_for_campaign(campaign=campaign)})
 
@@ -52,9 +73,9 @@ def round_detail(request, campaign_id: int, round_id: int):
     campaign = selectors.campaign_get_for_user(user=request.user, pk=campaign_id)
     round_obj = selectors.round_get_for_campaign(campaign=campaign, pk=round_id)
     results = selectors.round_results_for_user(user=request.user, campaign=campaign, round_obj=round_obj)
-    chart = _chart_data(results.groups, [round_obj.name], lambda row: [row.value])
+    charts = _charts(results.groups, [round_obj.name], lambda row: [row.value])
     return render(request, "assessment_results/round.html", {
-        "campaign": campaign, "results": results, "chart": chart,
+        "campaign": campaign, "results": results, "charts": charts,
         "rounds_all": selectors.rounds_for_campaign(campaign=campaign)})
 
 
@@ -64,10 +85,10 @@ def _composite_page(request, campaign, *, form=None, status=200):
     if office and form is None:
         form = WeightsForm(initial={k: f"{v.normalize():f}" for k, v in results.weights.items()})
     columns = [s.label for s in results.sources] + [_("Composite score")]
-    chart = _chart_data(results.groups, [_("Composite score")], lambda row: [row.score])
+    charts = _charts(results.groups, [_("Composite score")], lambda row: [row.score])
     return render(request, "assessment_results/composite.html", {
         "campaign": campaign, "results": results, "form": form if office else None, "columns": columns,
-        "chart": chart, "applied": selectors.current_weights(campaign=campaign), "is_office": office,
+        "charts": charts, "applied": selectors.current_weights(campaign=campaign), "is_office": office,
         "sees_all": selectors.sees_all_results(request.user),
         "rounds": selectors.rounds_for_campaign(campaign=campaign)}, status=status)
 
@@ -114,23 +135,14 @@ def bulletin(request, campaign_id: int):
     """The bulletin .docx of the current results (office and bureau leaders)."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=campaign_id)
     if not selectors.sees_all_results(request.user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     kind = request.GET.get("kind", PublicationKind.FINAL)
     if kind not in PublicationKind.values:
         kind = PublicationKind.FINAL
     snapshot = services.snapshot_for(campaign=campaign, kind=kind)
     content = bulletin_docx(campaign=campaign, snapshot=snapshot, issuer=_issuer())
-    from xiaoneng.core.audit.services import audit_record
-
     audit_record("results.bulletin_exported", request=request, obj=campaign, detail={"kind": kind})
-    response = HttpResponse(content, content_type=DOCX)
-    from django.utils.http import content_disposition_header
-
-    name = _("Results bulletin")
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}-{campaign.pk}-{kind}.docx")
-    return response
+    return docx_response(content, f"{_('Results bulletin')}-{campaign.pk}-{kind}.docx")
 
 
 @login_required
